@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { RouteSchema } from "./route.ts";
+import { ServiceSchema } from "./service.ts";
+
+/**
+ * The whole declarative config: what `switchyard apply -f` takes, what the control plane stores
+ * in each version's snapshot and what every data plane compiles. Cross-references are checked
+ * here so a config that parses is one the gateway can run.
+ */
+export const GatewayConfigSchema = z
+  .object({
+    services: z.array(ServiceSchema).default([]),
+    routes: z.array(RouteSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const services = new Map<string, Set<string>>();
+    config.services.forEach((service, i) => {
+      if (services.has(service.name)) {
+        ctx.addIssue({ code: "custom", path: ["services", i, "name"], message: `Duplicate service name "${service.name}"` });
+      }
+      const subsets = new Set<string>();
+      service.subsets.forEach((subset, j) => {
+        if (subsets.has(subset.name)) {
+          ctx.addIssue({ code: "custom", path: ["services", i, "subsets", j, "name"], message: `Duplicate subset "${subset.name}"` });
+        }
+        subsets.add(subset.name);
+      });
+      services.set(service.name, subsets);
+    });
+
+    const routeNames = new Set<string>();
+    config.routes.forEach((route, i) => {
+      if (routeNames.has(route.name)) {
+        ctx.addIssue({ code: "custom", path: ["routes", i, "name"], message: `Duplicate route name "${route.name}"` });
+      }
+      routeNames.add(route.name);
+      route.rules.forEach((rule, j) => {
+        rule.destinations.forEach((dest, k) => {
+          const subsets = services.get(dest.service);
+          const path = ["routes", i, "rules", j, "destinations", k];
+          if (!subsets) {
+            ctx.addIssue({ code: "custom", path: [...path, "service"], message: `Unknown service "${dest.service}"` });
+          } else if (dest.subset !== undefined && !subsets.has(dest.subset)) {
+            ctx.addIssue({ code: "custom", path: [...path, "subset"], message: `Service "${dest.service}" has no subset "${dest.subset}"` });
+          }
+        });
+      });
+    });
+  });
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+
+export const emptyConfig = (): GatewayConfig => ({ services: [], routes: [] });
