@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { GatewayConfigSchema, toFieldErrors, type GatewayConfigInput } from "./index.ts";
+import { hashConfig } from "./hash.ts";
+import { parseConfigText } from "./yaml.ts";
+
+const base = (): GatewayConfigInput => ({
+  services: [
+    {
+      name: "user-service",
+      targets: [
+        { host: "127.0.0.1", port: 9001, labels: { version: "v1" } },
+        { host: "127.0.0.1", port: 9002, labels: { version: "v2" } },
+      ],
+      subsets: [
+        { name: "v1", labels: { version: "v1" } },
+        { name: "v2", labels: { version: "v2" } },
+      ],
+    },
+  ],
+  routes: [
+    {
+      name: "users",
+      path: { type: "prefix", value: "/api/users" },
+      rules: [
+        {
+          destinations: [
+            { service: "user-service", subset: "v1", weight: 90 },
+            { service: "user-service", subset: "v2", weight: 10 },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+function errorsOf(input: unknown) {
+  const result = GatewayConfigSchema.safeParse(input);
+  return result.success ? [] : toFieldErrors(result.error);
+}
+
+describe("GatewayConfigSchema", () => {
+  it("accepts the demo config and fills defaults", () => {
+    const config = GatewayConfigSchema.parse(base());
+    expect(config.routes[0]!.hosts).toEqual([]);
+    expect(config.routes[0]!.stripPath).toBe(false);
+    expect(config.services[0]!.targets[0]!.weight).toBe(100);
+  });
+
+  it("is idempotent: a parsed config parses to itself (stored snapshots stay valid)", () => {
+    const once = GatewayConfigSchema.parse({ ...base(), routes: [{ ...base().routes![0]!, rules: [{ timeoutMs: "1.5s", destinations: [{ service: "user-service" }] }] }] });
+    expect(once.routes[0]!.rules[0]!.timeoutMs).toBe(1500);
+    expect(GatewayConfigSchema.parse(once)).toEqual(once);
+  });
+
+  it("rejects negative weights with the field path", () => {
+    const input = base();
+    input.routes![0]!.rules[0]!.destinations[1]!.weight = -5;
+    expect(errorsOf(input)).toContainEqual({ path: "routes.0.rules.0.destinations.1.weight", message: "Weight cannot be negative" });
+  });
+
+  it("rejects a rule whose weights are all zero", () => {
+    const input = base();
+    for (const d of input.routes![0]!.rules[0]!.destinations) d.weight = 0;
+    expect(errorsOf(input).map((e) => e.path)).toContain("routes.0.rules.0.destinations");
+  });
+
+  it("rejects unknown services and subsets", () => {
+    const input = base();
+    input.routes![0]!.rules[0]!.destinations[0]!.service = "nope";
+    input.routes![0]!.rules[0]!.destinations[1]!.subset = "v9";
+    const errors = errorsOf(input);
+    expect(errors).toContainEqual({ path: "routes.0.rules.0.destinations.0.service", message: 'Unknown service "nope"' });
+    expect(errors).toContainEqual({ path: "routes.0.rules.0.destinations.1.subset", message: 'Service "user-service" has no subset "v9"' });
+  });
+
+  it("rejects malformed paths, invalid regexes and ReDoS-prone regexes", () => {
+    for (const [path, expected] of [
+      [{ type: "prefix", value: "api" }, "Path must start with /"],
+      [{ type: "prefix", value: "/a/../b" }, "canonical"],
+      [{ type: "regex", value: "^/(a" }, "Invalid regular expression"],
+      [{ type: "regex", value: "^/(a+)+$" }, "nested quantifier"],
+    ] as const) {
+      const input = base();
+      input.routes![0]!.path = path;
+      const errors = errorsOf(input);
+      expect(errors.find((e) => e.path === "routes.0.path.value")?.message).toContain(expected);
+    }
+  });
+
+  it("accepts safe regexes", () => {
+    const input = base();
+    input.routes![0]!.path = { type: "regex", value: "^/api/users/[0-9]+(/orders)?$" };
+    expect(errorsOf(input)).toEqual([]);
+  });
+
+  it("rejects duplicate names", () => {
+    const input = base();
+    input.routes!.push({ ...input.routes![0]! });
+    expect(errorsOf(input)).toContainEqual({ path: "routes.1.name", message: 'Duplicate route name "users"' });
+  });
+});
+
+describe("hashConfig", () => {
+  it("does not depend on key order", () => {
+    const a = GatewayConfigSchema.parse(base());
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed)
+      : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]))
+      : v;
+    const b = reversed(a) as typeof a;
+    expect(JSON.stringify(b)).not.toBe(JSON.stringify(a));
+    expect(hashConfig(b)).toBe(hashConfig(a));
+  });
+  it("changes when a weight changes", () => {
+    const a = GatewayConfigSchema.parse(base());
+    const input = base();
+    input.routes![0]!.rules[0]!.destinations[0]!.weight = 50;
+    expect(hashConfig(GatewayConfigSchema.parse(input))).not.toBe(hashConfig(a));
+  });
+});
+
+describe("parseConfigText", () => {
+  it("reads YAML and reports errors with paths", () => {
+    const bad = parseConfigText("services: []\nroutes:\n  - name: r\n    rules:\n      - destinations: [{ service: ghost }]\n");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]).toEqual({ path: "routes.0.rules.0.destinations.0.service", message: 'Unknown service "ghost"' });
+    expect(parseConfigText("services: [").ok).toBe(false);
+  });
+});

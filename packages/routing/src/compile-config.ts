@@ -1,0 +1,223 @@
+import type { GatewayConfig, Route, Rule, RuleMatch, Service, StringMatch, TrafficPolicy } from "@switchyard/config";
+import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
+import type {
+  CompiledCondition,
+  CompiledConfig,
+  CompiledDestination,
+  CompiledMatchBlock,
+  CompiledRoute,
+  CompiledRule,
+  CompiledStringMatch,
+  CompiledTarget,
+  HostMatcher,
+  RouteEntry,
+} from "./compiled-types.ts";
+
+/**
+ * Turns a validated config into an immutable routing table. Everything that can be decided
+ * once per config is decided here (regexes built, header names lower-cased, weights summed,
+ * subsets resolved to targets, match order sorted), so matching a request allocates nothing.
+ * Throws ConfigCompileError for what the schema can't see.
+ */
+export function compileConfig(config: GatewayConfig): CompiledConfig {
+  const services = new Map<string, Service>();
+  for (const s of config.services) services.set(s.name, s);
+
+  const destinations: CompiledDestination[] = [];
+  const routes: CompiledRoute[] = [];
+  const names = new Set<string>();
+  config.routes.forEach((route, i) => {
+    if (names.has(route.name)) {
+      throw new ConfigCompileError(CompileErrorCode.DuplicateRoute, `routes.${i}.name`, `Duplicate route name "${route.name}"`);
+    }
+    names.add(route.name);
+    routes.push(compileRoute(route, `routes.${i}`, services, destinations));
+  });
+
+  const entries: { entry: RouteEntry; order: number }[] = [];
+  routes.forEach((route, order) => {
+    for (const host of route.hosts) entries.push({ entry: Object.freeze({ route, host }), order });
+  });
+  entries.sort((a, b) => compareEntries(a.entry, b.entry) || a.order - b.order);
+
+  return Object.freeze({
+    entries: Object.freeze(entries.map((e) => e.entry)),
+    routes: Object.freeze(routes),
+    destinations: Object.freeze(destinations),
+  });
+}
+
+function hostRank(h: HostMatcher): number {
+  return h.kind === "exact" ? 0 : h.kind === "wildcard" ? 1 : 2;
+}
+
+function pathRank(r: CompiledRoute): number {
+  return r.pathType === "exact" ? 0 : r.pathType === "prefix" ? 1 : 2;
+}
+
+/** Priority first; then the more specific host; then the more specific path; then routes with methods. */
+function compareEntries(a: RouteEntry, b: RouteEntry): number {
+  if (a.route.priority !== b.route.priority) return b.route.priority - a.route.priority;
+  const ha = hostRank(a.host), hb = hostRank(b.host);
+  if (ha !== hb) return ha - hb;
+  if (a.host.kind === "wildcard" && b.host.kind === "wildcard" && a.host.suffix.length !== b.host.suffix.length) {
+    return b.host.suffix.length - a.host.suffix.length;
+  }
+  const pa = pathRank(a.route), pb = pathRank(b.route);
+  if (pa !== pb) return pa - pb;
+  if (a.route.pathType !== "regex" && a.route.pathValue.length !== b.route.pathValue.length) {
+    return b.route.pathValue.length - a.route.pathValue.length;
+  }
+  const ma = a.route.methods ? 0 : 1, mb = b.route.methods ? 0 : 1;
+  return ma - mb;
+}
+
+function compileRoute(route: Route, at: string, services: Map<string, Service>, destinations: CompiledDestination[]): CompiledRoute {
+  const hosts: HostMatcher[] = route.hosts.length === 0
+    ? [Object.freeze({ kind: "any" as const })]
+    : route.hosts.map((h) => {
+        const host = h.toLowerCase();
+        return Object.freeze(host.startsWith("*.")
+          ? { kind: "wildcard" as const, suffix: host.slice(1) }
+          : { kind: "exact" as const, value: host });
+      });
+
+  const pathType = route.path.type;
+  let pathValue = route.path.value;
+  let pathRegex: RegExp | null = null;
+  if (pathType === "regex") {
+    pathRegex = buildRegex(route.path.value, `${at}.path.value`);
+    if (route.stripPath) {
+      throw new ConfigCompileError(CompileErrorCode.StripPathRegex, `${at}.stripPath`, "stripPath needs a prefix or exact path, not a regex");
+    }
+  } else {
+    if (!pathValue.startsWith("/")) {
+      throw new ConfigCompileError(CompileErrorCode.InvalidPath, `${at}.path.value`, "Path must start with /");
+    }
+    // A trailing slash on a prefix adds nothing once matching is segment-aware: "/api/" ≡ "/api".
+    if (pathType === "prefix" && pathValue.length > 1 && pathValue.endsWith("/")) pathValue = pathValue.slice(0, -1);
+  }
+
+  const rules = route.rules.map((rule, j) => compileRule(rule, j, `${at}.rules.${j}`, services, destinations));
+
+  return Object.freeze({
+    name: route.name,
+    priority: route.priority,
+    hosts: Object.freeze(hosts),
+    pathType,
+    pathValue,
+    pathRegex,
+    methods: route.methods.length > 0 ? new Set<string>(route.methods) : null,
+    stripPath: route.stripPath,
+    rules: Object.freeze(rules),
+  });
+}
+
+function compileRule(rule: Rule, index: number, at: string, services: Map<string, Service>, destinations: CompiledDestination[]): CompiledRule {
+  const match = rule.match && rule.match.length > 0
+    ? Object.freeze(rule.match.map((m, k) => compileMatchBlock(m, `${at}.match.${k}`)))
+    : null;
+
+  const dests = rule.destinations.map((d, k) => {
+    const where = `${at}.destinations.${k}`;
+    const service = services.get(d.service);
+    if (!service) throw new ConfigCompileError(CompileErrorCode.UnknownService, `${where}.service`, `Unknown service "${d.service}"`);
+    let policy: TrafficPolicy | undefined = service.trafficPolicy;
+    let selector: Record<string, string> | null = null;
+    if (d.subset !== undefined) {
+      const subset = service.subsets.find((s) => s.name === d.subset);
+      if (!subset) {
+        throw new ConfigCompileError(CompileErrorCode.UnknownSubset, `${where}.subset`, `Service "${d.service}" has no subset "${d.subset}"`);
+      }
+      selector = subset.labels;
+      policy = mergePolicy(service.trafficPolicy, subset.trafficPolicy);
+    }
+    const targets: CompiledTarget[] = service.targets
+      .filter((t) => t.weight > 0 && (selector === null || Object.entries(selector).every(([key, v]) => t.labels[key] === v)))
+      .map((t) => Object.freeze({
+        host: t.host,
+        port: t.port,
+        weight: t.weight,
+        labels: Object.freeze({ ...t.labels }),
+        origin: `http://${formatHost(t.host)}:${t.port}`,
+        authority: t.port === 80 ? formatHost(t.host) : `${formatHost(t.host)}:${t.port}`,
+      }));
+    const compiled: CompiledDestination = Object.freeze({
+      id: destinations.length,
+      service: d.service,
+      subset: d.subset ?? "",
+      weight: d.weight,
+      targets: Object.freeze(targets),
+      targetWeightTotal: targets.reduce((sum, t) => sum + t.weight, 0),
+      timeoutMs: rule.timeoutMs ?? policy?.timeouts?.requestMs ?? null,
+      connectTimeoutMs: policy?.timeouts?.connectMs ?? null,
+      idleTimeoutMs: policy?.timeouts?.idleMs ?? null,
+      loadBalancer: policy?.loadBalancer?.type ?? "round-robin",
+    });
+    destinations.push(compiled);
+    return compiled;
+  });
+
+  // Relative weights; a single destination gets everything whatever its weight (Istio).
+  const cumulative: number[] = [];
+  let total = 0;
+  if (dests.length === 1) {
+    total = 1;
+    cumulative.push(1);
+  } else {
+    for (const d of dests) { total += d.weight; cumulative.push(total); }
+    if (total === 0) throw new ConfigCompileError(CompileErrorCode.NoWeight, `${at}.destinations`, "At least one destination needs a weight above 0");
+  }
+
+  return Object.freeze({
+    index,
+    name: rule.name ?? null,
+    match,
+    destinations: Object.freeze(dests),
+    cumulative: Object.freeze(cumulative),
+    weightTotal: total,
+    timeoutMs: rule.timeoutMs ?? null,
+  });
+}
+
+function mergePolicy(base: TrafficPolicy | undefined, override: TrafficPolicy | undefined): TrafficPolicy | undefined {
+  if (!override) return base;
+  if (!base) return override;
+  return {
+    loadBalancer: override.loadBalancer ?? base.loadBalancer,
+    timeouts: { ...base.timeouts, ...override.timeouts },
+  };
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+function compileMatchBlock(block: RuleMatch, at: string): CompiledMatchBlock {
+  const headers: CompiledCondition[] = Object.entries(block.headers ?? {}).map(([name, m]) =>
+    Object.freeze({ name: name.toLowerCase(), match: compileStringMatch(m, `${at}.headers.${name}`) }));
+  const query: CompiledCondition[] = Object.entries(block.query ?? {}).map(([name, m]) =>
+    Object.freeze({ name, match: compileStringMatch(m, `${at}.query.${name}`) }));
+  return Object.freeze({
+    methods: block.methods && block.methods.length > 0 ? new Set<string>(block.methods) : null,
+    headers: Object.freeze(headers),
+    query: Object.freeze(query),
+  });
+}
+
+function compileStringMatch(m: StringMatch, at: string): CompiledStringMatch {
+  if ("exact" in m) return Object.freeze({ kind: "exact", value: m.exact });
+  if ("prefix" in m) return Object.freeze({ kind: "prefix", value: m.prefix });
+  if ("regex" in m) return Object.freeze({ kind: "regex", regex: buildRegex(m.regex, `${at}.regex`) });
+  if ("present" in m) return Object.freeze({ kind: "present" });
+  return Object.freeze({ kind: "absent" });
+}
+
+/** Regexes match the whole value (Istio/RE2 full-match semantics), never a substring. */
+function buildRegex(source: string, at: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch (e) {
+    throw new ConfigCompileError(CompileErrorCode.InvalidRegex, at, `Invalid regular expression: ${(e as Error).message}`);
+  }
+}
