@@ -1,0 +1,104 @@
+// `npm run bench`: one run, on loopback, of the same fixed upstream reached directly, through
+// nginx proxy_pass (keep-alive upstream), through node-http-proxy and through Switchyard with a
+// 1,000-route table. Prints req/s, p50/p99, the proxy's own CPU time per request and ratios
+// against direct and nginx measured in this same run. Not a test: numbers, not pass/fail.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { benchConfig } from "./bench/bench-config.ts";
+import { treeCpuSeconds } from "./bench/cpu.ts";
+import { hasWrk, paced, saturate, type LoadResult } from "./bench/load.ts";
+import { hasNginx, proxyBody, startNginx, upstreamBody } from "./bench/nginx.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+const ports = { upstream: 18081, nginx: 18082, httpProxy: 18083, switchyard: 18084, switchyardAdmin: 18085 };
+const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
+const started: ChildProcess[] = [];
+
+interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null; halfLoad?: LoadResult }
+
+async function main() {
+  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, upstream ${hasNginx ? "nginx" : "Node"}`);
+  if (hasNginx) keep(startNginx(path.join(dir, "upstream"), 1, upstreamBody(ports.upstream)));
+  else keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "upstream", String(ports.upstream)], { stdio: "inherit" }));
+  await waitFor(`http://127.0.0.1:${ports.upstream}/`);
+
+  const rows: Row[] = [];
+  rows.push(await measure("direct", `http://127.0.0.1:${ports.upstream}/bench/measured`, null));
+
+  if (hasNginx) {
+    const nginx = keep(startNginx(path.join(dir, "proxy"), workers, proxyBody(ports.nginx, ports.upstream)));
+    await waitFor(`http://127.0.0.1:${ports.nginx}/`);
+    rows.push(await measure("nginx proxy_pass", `http://127.0.0.1:${ports.nginx}/bench/measured`, nginx.pid!));
+  }
+
+  const peer = keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "http-proxy", String(ports.httpProxy), String(ports.upstream)], { stdio: "inherit" }));
+  await waitFor(`http://127.0.0.1:${ports.httpProxy}/`);
+  rows.push(await measure("node http-proxy", `http://127.0.0.1:${ports.httpProxy}/bench/measured`, peer.pid!));
+
+  const configFile = path.join(dir, "switchyard.yaml");
+  writeFileSync(configFile, stringify(benchConfig(ports.upstream)));
+  const gateway = keep(spawn(process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
+    "--port", String(ports.switchyard), "--admin-port", String(ports.switchyardAdmin), "--workers", String(workers)], { stdio: ["ignore", "ignore", "inherit"] }));
+  await waitFor(`http://127.0.0.1:${ports.switchyardAdmin}/ready`);
+  rows.push(await measure("switchyard (1,000 routes, 90/10 split, metrics)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
+
+  // Added tail latency at half of Switchyard's saturated rate, against direct at the same rate.
+  const halfRate = Math.max(100, Math.round(rows[rows.length - 1]!.load.rps / 2));
+  const directHalf = await paced(`http://127.0.0.1:${ports.upstream}/bench/measured`, { rps: halfRate, seconds: 5, connections });
+  const switchyardHalf = await paced(`http://127.0.0.1:${ports.switchyard}/bench/measured`, { rps: halfRate, seconds: 5, connections });
+
+  report(rows);
+  console.log(`\nhalf load (${halfRate} req/s, open loop): direct p99 ${directHalf.p99Ms.toFixed(2)} ms, switchyard p99 ${switchyardHalf.p99Ms.toFixed(2)} ms, ` +
+    `added p99 ${(switchyardHalf.p99Ms - directHalf.p99Ms).toFixed(2)} ms (errors ${switchyardHalf.errors})`);
+}
+
+async function measure(name: string, url: string, pid: number | null): Promise<Row> {
+  await saturate(url, { connections, seconds: 1 }); // warm-up: JIT, pools
+  const cpuBefore = pid ? treeCpuSeconds(pid) : 0;
+  const load = await saturate(url, { connections, seconds });
+  const cpuUsPerRequest = pid ? ((treeCpuSeconds(pid) - cpuBefore) * 1e6) / load.requests : null;
+  console.log(`  measured ${name}: ${Math.round(load.rps)} req/s`);
+  return { name, load, cpuUsPerRequest };
+}
+
+function report(rows: Row[]) {
+  const direct = rows[0]!;
+  const nginx = rows.find((r) => r.name.startsWith("nginx"));
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${pad("contender", 50)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}${pad("CPU µs/req", 12)}${pad("× direct", 10)}${pad("× nginx", 9)}${pad("nginx CPU/ours", 14)}`);
+  for (const r of rows) {
+    const cpu = r.cpuUsPerRequest === null ? "-" : r.cpuUsPerRequest.toFixed(1);
+    const vsNginx = nginx ? (r.load.rps / nginx.load.rps).toFixed(2) : "-";
+    const cpuRatio = nginx?.cpuUsPerRequest && r.cpuUsPerRequest ? (nginx.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(2) : "-";
+    console.log(`${pad(r.name, 50)}${pad(String(Math.round(r.load.rps)), 10)}${pad(r.load.p50Ms.toFixed(2), 9)}${pad(r.load.p99Ms.toFixed(2), 9)}${pad(String(r.load.errors), 8)}${pad(cpu, 12)}${pad((r.load.rps / direct.load.rps).toFixed(2), 10)}${pad(vsNginx, 9)}${pad(cpuRatio, 14)}`);
+  }
+  const ours = rows[rows.length - 1]!;
+  const peer = rows.find((r) => r.name.startsWith("node http-proxy"));
+  if (peer?.cpuUsPerRequest && ours.cpuUsPerRequest) {
+    console.log(`\nswitchyard vs node http-proxy: ${(ours.load.rps / peer.load.rps).toFixed(2)}× req/s, ${(peer.cpuUsPerRequest / ours.cpuUsPerRequest).toFixed(2)}× less CPU per request`);
+  }
+}
+
+function keep(child: ChildProcess) { started.push(child); return child; }
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 200; i++) {
+    try { const res = await fetch(url); await res.arrayBuffer(); if (res.status < 500) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function cleanup() {
+  for (const child of started) if (child.exitCode === null) child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(cleanup, (err) => { console.error(err); cleanup(); process.exit(1); });
+process.on("SIGINT", () => { cleanup(); process.exit(130); });

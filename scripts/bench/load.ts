@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import http from "node:http";
+
+export interface LoadResult { requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number }
+
+export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
+
+/** Closed-loop load at full speed: wrk when installed, else autocannon. */
+export async function saturate(url: string, opts: { connections: number; seconds: number }): Promise<LoadResult> {
+  return hasWrk ? runWrk(url, opts) : runAutocannon(url, opts);
+}
+
+function runWrk(url: string, { connections, seconds }: { connections: number; seconds: number }): LoadResult {
+  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], { encoding: "utf8" }).stdout;
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+  const ms = (re: RegExp) => {
+    const m = re.exec(out);
+    if (!m) return NaN;
+    const v = Number(m[1]);
+    return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+  };
+  const requests = num(/(\d+) requests in/);
+  const errors = num(/Non-2xx or 3xx responses: (\d+)/) || 0;
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const socketErrorCount = socketErrors ? socketErrors.slice(1).reduce((s, x) => s + Number(x), 0) : 0;
+  return {
+    requests,
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p50Ms: ms(/50%\s+([\d.]+)(us|ms|s)/),
+    p99Ms: ms(/99%\s+([\d.]+)(us|ms|s)/),
+    errors: errors + socketErrorCount,
+  };
+}
+
+async function runAutocannon(url: string, { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
+  const { default: autocannon } = await import("autocannon");
+  const r = await autocannon({ url, connections, duration: seconds });
+  return { requests: r.requests.total, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors };
+}
+
+/**
+ * Open-loop load at a fixed rate (for "added latency at half load"): requests are started on a
+ * schedule whatever the previous ones do, so queueing shows in the tail instead of slowing the load.
+ */
+export async function paced(url: string, opts: { rps: number; seconds: number; connections: number }): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.round(opts.rps * opts.seconds);
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / opts.rps;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname, agent }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode !== 200) errors++;
+          latencies.push(performance.now() - t0);
+          resolve();
+        });
+      });
+      req.on("error", () => { errors++; resolve(); });
+    }));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { requests: latencies.length, rps: latencies.length / ((performance.now() - start) / 1000), p50Ms: q(0.5), p99Ms: q(0.99), errors };
+}
