@@ -21,8 +21,10 @@ export interface CreateDbOptions {
 export async function createDb(options: CreateDbOptions): Promise<Db> {
   const embedded = options.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: options.dataDir, maxConnections: 10 });
   const url = options.databaseUrl ?? embedded!.url;
-  // PGlite runs one query at a time anyway; a small pool stays well below its connection cap.
-  const adapter = new PrismaPg({ connectionString: url, max: embedded ? 4 : 10 });
+  // PGlite has one backend: the socket server interleaves protocol messages of concurrent
+  // connections, so two clients' unnamed prepared statements collide ("bind message supplies 3
+  // parameters, but prepared statement requires 2"). One pooled connection serialises them.
+  const adapter = new PrismaPg({ connectionString: url, max: embedded ? 1 : 10 });
   const prisma = new PrismaClient({ adapter });
   let closing: Promise<void> | null = null;
   return {

@@ -50,9 +50,17 @@ describe.each(databaseTargets())("db on $kind", (target) => {
     expect(await db.prisma.configVersion.count()).toBe(1);
   });
 
-  it("serves concurrent queries from several pooled connections", async () => {
-    const counts = await Promise.all(Array.from({ length: 20 }, () => db.prisma.configVersion.count()));
-    expect(counts.every((c) => c === 1)).toBe(true);
+  it("serves concurrent parameterised queries and transactions without mixing them up", async () => {
+    const work = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0
+        ? db.prisma.$transaction([db.prisma.auditEvent.create({ data: { actor: `a${i}`, action: "x", target: "t" } }), db.prisma.configVersion.count()])
+        : db.prisma.configVersion.findFirst({ where: { version: 1, hash: "h1", author: { not: `x${i}` } } }),
+    );
+    const results = await Promise.all(work);
+    results.forEach((r, i) => {
+      if (i % 3 === 0) expect((r as [unknown, number])[1]).toBe(1);
+      else expect((r as { version: number }).version).toBe(1);
+    });
   });
 
   it("refuses a migration that was edited after it was applied", async () => {

@@ -86,6 +86,14 @@ export function AdminShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
 
   useEffect(() => setMenuOpen(false), [pathname]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setMenuOpen(false);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [menuOpen]);
 
   if (me.isPending || errorCode(me.error) === "UNAUTHORIZED") {
     return (
@@ -127,7 +135,9 @@ export function AdminShell({ children }: { children: ReactNode }) {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-card focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-dvh flex-col gap-6 border-r bg-sidebar p-4 md:flex">{sidebar}</aside>
+      <div className="hidden border-r bg-sidebar md:block">
+        <aside className="sticky top-0 flex h-dvh flex-col gap-6 p-4">{sidebar}</aside>
+      </div>
 
       <header className="sticky top-0 z-30 flex items-center justify-between border-b bg-background/90 px-4 py-2.5 backdrop-blur md:hidden">
         <Brand />
@@ -137,9 +147,9 @@ export function AdminShell({ children }: { children: ReactNode }) {
       </header>
       {menuOpen && (
         <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Menu">
-          <button type="button" aria-label="Close menu" className="absolute inset-0 bg-black/40" onClick={() => setMenuOpen(false)} />
+          <button type="button" aria-hidden="true" tabIndex={-1} className="absolute inset-0 bg-black/50" onClick={() => setMenuOpen(false)} />
           <div className="absolute inset-y-0 left-0 flex w-72 max-w-[85vw] flex-col gap-6 border-r bg-sidebar p-4 shadow-xl">
-            <Button variant="ghost" size="icon" aria-label="Close menu" className="absolute right-3 top-3" onClick={() => setMenuOpen(false)}>
+            <Button variant="ghost" size="icon" aria-label="Close menu" className="absolute right-3 top-3" onClick={() => setMenuOpen(false)} autoFocus>
               <CloseIcon />
             </Button>
             {sidebar}

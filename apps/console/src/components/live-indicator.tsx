@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { cn } from "@/lib/cn.ts";
@@ -23,8 +24,14 @@ export function LiveIndicator() {
       onError: () => {},
     }),
   );
+  // Give the socket a few seconds before admitting that updates come from polling only.
+  const [patient, setPatient] = useState(true);
+  useEffect(() => {
+    const id = setTimeout(() => setPatient(false), 4_000);
+    return () => clearTimeout(id);
+  }, []);
   const live = sub.status === "pending";
-  const label = live ? "Live" : sub.status === "connecting" ? "Connecting" : "Polling";
+  const label = live ? "Live" : sub.status === "connecting" && patient ? "Connecting" : "Polling";
   return (
     <span
       className="inline-flex items-center gap-2 text-xs text-muted-foreground"

@@ -1,0 +1,78 @@
+import { GatewayConfigSchema, formatFieldErrors, toFieldErrors, type FieldError, type GatewayConfig } from "@switchyard/config";
+import { hashConfig } from "@switchyard/config/hash";
+import type { Db } from "@switchyard/db";
+import { AppError } from "../app-error.ts";
+import type { Bus } from "../bus.ts";
+import { dryRunCompile } from "./dry-run-compile.ts";
+import { getCurrentConfig, toSnapshot } from "./get-current-config.ts";
+
+export interface PublishResult {
+  version: number;
+  hash: string;
+  changed: boolean;
+}
+
+export interface PublishConfigOptions {
+  db: Db;
+  bus: Bus;
+  actor: string;
+  ip?: string | null;
+  message?: string | undefined;
+  /** Audit action and target, e.g. "routes.upsert" / "route:users". */
+  action: string;
+  target: string;
+  /** Builds the new config from the current one; re-run when another writer got there first. */
+  build(current: GatewayConfig): unknown;
+  /** Rewrites error paths, e.g. to make them relative to the route being edited. */
+  mapErrorPath?: (path: string) => string;
+}
+
+const MAX_ATTEMPTS = 5;
+const UNIQUE_VIOLATION = "P2002";
+
+/**
+ * The one way a config version comes to exist: validate → dry-run compile → hash → store as
+ * version max+1 (the primary key stops two writers taking one number; the loser rebuilds on the
+ * newer config) → audit → push to data planes.
+ */
+export async function publishConfig(options: PublishConfigOptions): Promise<PublishResult> {
+  const { prisma } = options.db;
+  for (let attempt = 1; ; attempt++) {
+    const current = await getCurrentConfig({ db: options.db });
+    const raw = options.build(current?.config ?? { services: [], routes: [] });
+
+    const parsed = GatewayConfigSchema.safeParse(raw);
+    if (!parsed.success) throw invalid(toFieldErrors(parsed.error), options.mapErrorPath);
+    const config = parsed.data;
+    const compileErrors = dryRunCompile(config);
+    if (compileErrors) throw invalid(compileErrors, options.mapErrorPath);
+
+    const hash = hashConfig(config);
+    if (current && current.hash === hash) return { version: current.version, hash, changed: false };
+
+    const version = (current?.version ?? 0) + 1;
+    const message = options.message ?? "";
+    try {
+      const [row] = await prisma.$transaction([
+        prisma.configVersion.create({ data: { version, hash, config: config as object, author: options.actor, message } }),
+        prisma.auditEvent.create({
+          data: { actor: options.actor, action: options.action, target: options.target, detail: { version, hash, message }, ip: options.ip ?? null },
+        }),
+      ]);
+      const snapshot = toSnapshot({ version, hash, createdAt: row.createdAt.toISOString(), author: options.actor, message, config });
+      options.bus.emit("config-published", snapshot);
+      return { version, hash, changed: true };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new AppError("CONFLICT", "Config changed concurrently too many times; try again", { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function invalid(errors: FieldError[], mapPath: ((path: string) => string) | undefined): AppError {
+  const fieldErrors = mapPath ? errors.map((e) => ({ ...e, path: mapPath(e.path) })) : errors;
+  return new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
+}

@@ -1,0 +1,161 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startControlPlane, type ControlPlane } from "@switchyard/control-plane";
+import { runCli } from "./run-cli.ts";
+
+const ADMIN_PASSWORD = "cli-admin-password";
+const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
+
+const goodConfig = `
+services:
+  - name: echo
+    targets:
+      - { host: 127.0.0.1, port: 9100, labels: { version: v1 } }
+    subsets:
+      - { name: v1, labels: { version: v1 } }
+routes:
+  - name: echo
+    path: { type: prefix, value: /echo }
+    rules:
+      - destinations:
+          - { service: echo, subset: v1, weight: 100 }
+        timeoutMs: 5s
+`;
+
+const badConfig = `
+services: []
+routes:
+  - name: broken
+    path: { value: "no-slash" }
+    rules:
+      - destinations:
+          - { service: ghost, weight: -1 }
+`;
+
+async function run(argv: string[], env: Record<string, string | undefined>, cwd: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd }, env);
+  return { code, stdout, stderr };
+}
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("switchyard CLI against a running control plane", () => {
+  let cp: ControlPlane;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "sy-cli-"));
+    cp = await startControlPlane({ port: 0, dataDir: dir, adminPassword: ADMIN_PASSWORD, dpToken: "t", seed: "none", log: () => {} });
+    env = { SWITCHYARD_URL: cp.url, SWITCHYARD_ADMIN_PASSWORD: ADMIN_PASSWORD };
+    await writeFile(path.join(dir, "good.yaml"), goodConfig);
+    await writeFile(path.join(dir, "bad.yaml"), badConfig);
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("validates offline", async () => {
+    const good = await run(["validate", "-f", "good.yaml"], {}, dir);
+    expect(good).toMatchObject({ code: 0, stdout: "good.yaml is valid: 1 services, 1 routes\n" });
+    const bad = await run(["validate", "-f", "bad.yaml"], {}, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("routes.0.path.value: Path must start with /");
+    expect(bad.stderr).toContain("routes.0.rules.0.destinations.0.weight: Weight cannot be negative");
+    const missing = await run(["validate", "-f", "nope.yaml"], {}, dir);
+    expect(missing).toMatchObject({ code: 1, stderr: "Error: Cannot read nope.yaml: ENOENT\n" });
+  });
+
+  it("applies a config, then reports it unchanged, and refuses a bad one without storing it", async () => {
+    const first = await run(["apply", "-f", "good.yaml", "-m", "first"], env, dir);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toMatch(/^Applied: version 1 \([0-9a-f]{12}\)\n$/);
+    const again = await run(["apply", "-f", "good.yaml"], env, dir);
+    expect(again).toMatchObject({ code: 0, stdout: "Unchanged: version 1 already has this config\n" });
+    const bad = await run(["apply", "-f", "bad.yaml"], env, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("bad.yaml is invalid:");
+    expect(bad.stderr).toContain("routes.0.rules.0.destinations.0.service: Unknown service \"ghost\"");
+    const versions = await run(["status"], env, dir);
+    expect(versions.stdout).toContain("Current config version: 1 ");
+  });
+
+  it("exports the current config as YAML that applies back unchanged", async () => {
+    const out = await run(["export", "-o", "exported.yaml"], env, dir);
+    expect(out.code).toBe(0);
+    const yaml = await readFile(path.join(dir, "exported.yaml"), "utf8");
+    expect(yaml).toContain("name: echo");
+    expect(yaml).toContain("timeoutMs: 5000");
+    expect(await run(["apply", "-f", "exported.yaml"], env, dir)).toMatchObject({ code: 0, stdout: "Unchanged: version 1 already has this config\n" });
+    const stdout = await run(["export"], env, dir);
+    expect(stdout.stdout).toBe(yaml);
+  });
+
+  it("shows data planes in status", async () => {
+    await cp.db.prisma.dataPlane.create({
+      data: { id: "gw-1", hostname: "host-a", softwareVersion: "1.0.0", appliedVersion: 1, appliedHash: "x", connected: true },
+    });
+    const out = await run(["status"], env, dir);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split("\n");
+    expect(lines[1]).toMatch(/^NODE ID\s+HOSTNAME\s+CONNECTED\s+APPLIED VERSION\s+LAST SEEN\s+LAST ERROR$/);
+    expect(lines[2]).toMatch(/^gw-1\s+host-a\s+yes\s+1 \(current\)\s+\d{4}-/);
+  });
+
+  it("uses an API token when SWITCHYARD_TOKEN is set", async () => {
+    const login = await fetch(`${cp.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+    const created = await fetch(`${cp.url}/trpc/auth.createToken`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ name: "cli-test" }),
+    });
+    const { token } = ((await created.json()) as { result: { data: { token: string } } }).result.data;
+    expect((await run(["status"], { SWITCHYARD_URL: cp.url, SWITCHYARD_TOKEN: token }, dir)).code).toBe(0);
+    const bad = await run(["status"], { SWITCHYARD_URL: cp.url, SWITCHYARD_TOKEN: "syt_wrong" }, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("Not authenticated");
+  });
+
+  it("explains bad credentials, missing credentials and an unreachable control plane", async () => {
+    const wrong = await run(["status"], { SWITCHYARD_URL: cp.url, SWITCHYARD_ADMIN_PASSWORD: "wrong" }, dir);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("Login as admin");
+    expect(wrong.stderr).toContain("wrong username or password");
+    const none = await run(["status"], { SWITCHYARD_URL: cp.url }, dir);
+    expect(none).toMatchObject({ code: 1 });
+    expect(none.stderr).toContain("No credentials");
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const down = await run(["status"], { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: "x" }, dir);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`Cannot reach the control plane at ${url} (ECONNREFUSED)`);
+    const downLogin = await run(["status"], { SWITCHYARD_URL: url, SWITCHYARD_ADMIN_PASSWORD: "x" }, dir);
+    expect(downLogin.stderr).toContain(`Cannot reach the control plane at ${url} (ECONNREFUSED)`);
+  });
+
+  it("runs as the `switchyard` bin through npx", async () => {
+    const { stdout } = await promisify(execFile)("npx", ["switchyard", "status"], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    expect(stdout).toContain("Current config version: 1");
+    const failed = await promisify(execFile)("npx", ["switchyard", "validate", "-f", path.join(dir, "bad.yaml")], { cwd: REPO_ROOT }).catch((e: { code: number; stderr: string }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+  });
+});
