@@ -1,1 +1,7 @@
-export {};
+export { compileConfig } from "./compile-config.ts";
+export { ConfigCompileError, CompileErrorCode, isConfigCompileError } from "./compile-error.ts";
+export { canonicalizePath } from "./canonicalize-path.ts";
+export { matchRoute, normalizeHost } from "./match-route.ts";
+export { pickDestination } from "./pick-destination.ts";
+export { forwardPath } from "./strip-path.ts";
+export type * from "./compiled-types.ts";

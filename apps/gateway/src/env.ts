@@ -1,0 +1,61 @@
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** <repo>/.data/gateway, whatever the working directory. */
+const DEFAULT_CACHE_DIR = fileURLToPath(new URL("../../../.data/gateway", import.meta.url));
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const LabelsText = z
+  .string()
+  .default("")
+  .transform((text, ctx) => {
+    const labels: Record<string, string> = {};
+    for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const eq = pair.indexOf("=");
+      if (eq <= 0) {
+        ctx.addIssue({ code: "custom", message: `"${pair}" is not k=v` });
+        return z.NEVER;
+      }
+      labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+    return labels;
+  });
+
+const EnvSchema = z
+  .object({
+    SWITCHYARD_CP_URL: z.url().default("http://127.0.0.1:4000"),
+    SWITCHYARD_DP_TOKEN: z.string().min(1).optional(),
+    SWITCHYARD_PROXY_PORT: port(8080),
+    SWITCHYARD_PROXY_HOST: z.string().default("0.0.0.0"),
+    SWITCHYARD_ADMIN_PORT: port(9901),
+    SWITCHYARD_ADMIN_HOST: z.string().default("127.0.0.1"),
+    SWITCHYARD_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+    SWITCHYARD_NODE_ID: z.string().min(1).max(200).optional(),
+    SWITCHYARD_LABELS: LabelsText,
+    SWITCHYARD_CACHE_DIR: z.string().min(1).default(DEFAULT_CACHE_DIR),
+    /** Standalone mode: serve this YAML/JSON config and don't connect to a control plane. */
+    SWITCHYARD_CONFIG_FILE: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SWITCHYARD_CONFIG_FILE && !env.SWITCHYARD_DP_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SWITCHYARD_DP_TOKEN"],
+        message: "required to connect to the control plane (or set SWITCHYARD_CONFIG_FILE to run standalone)",
+      });
+    }
+  });
+
+export type GatewayEnv = z.infer<typeof EnvSchema>;
+
+/** The only place the gateway reads process.env. Empty strings count as unset. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  return parsed.data;
+}

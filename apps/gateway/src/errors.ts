@@ -1,0 +1,54 @@
+/**
+ * Every response the gateway makes itself (instead of relaying an upstream's), with a stable
+ * code, status and response flag (Envoy/Istio flags, used in logs, metrics and the
+ * `x-switchyard-flag` header). Match on `code`, never on message text.
+ */
+export const GatewayErrors = {
+  NO_ROUTE: { code: "SY_ERR_NO_ROUTE", status: 404, flag: "NR", message: "No route matches this request" },
+  INVALID_PATH: { code: "SY_ERR_INVALID_PATH", status: 400, flag: "DPE", message: "The request path is not valid" },
+  NO_HEALTHY_UPSTREAM: { code: "SY_ERR_NO_HEALTHY_UPSTREAM", status: 503, flag: "UH", message: "No upstream target is available for this route" },
+  UPSTREAM_CONNECT_FAILURE: { code: "SY_ERR_UPSTREAM_CONNECT_FAILURE", status: 503, flag: "UF", message: "Could not connect to the upstream service" },
+  UPSTREAM_TIMEOUT: { code: "SY_ERR_UPSTREAM_TIMEOUT", status: 504, flag: "UT", message: "The upstream service did not answer in time" },
+  UPSTREAM_RESET: { code: "SY_ERR_UPSTREAM_RESET", status: 503, flag: "UC", message: "The upstream connection closed before a response" },
+} as const;
+
+export type GatewayErrorKey = keyof typeof GatewayErrors;
+export type GatewayError = (typeof GatewayErrors)[GatewayErrorKey];
+
+/** Flags counted in metrics; "" is a response relayed from upstream, DC a client that left first. */
+export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC"] as const;
+export type ResponseFlag = (typeof RESPONSE_FLAGS)[number];
+
+export function flagIndex(flag: ResponseFlag): number {
+  return RESPONSE_FLAGS.indexOf(flag);
+}
+
+/** Precomputed JSON bodies, so an error response costs no serialization. */
+const bodies = new Map<string, Buffer>();
+export function errorBody(error: GatewayError, message: string = error.message): Buffer {
+  if (message === error.message) {
+    let body = bodies.get(error.code);
+    if (!body) {
+      body = Buffer.from(JSON.stringify({ error: { code: error.code, message } }));
+      bodies.set(error.code, body);
+    }
+    return body;
+  }
+  return Buffer.from(JSON.stringify({ error: { code: error.code, message } }));
+}
+
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** Maps an undici/socket error that happened before response headers to a gateway error. */
+export function classifyUpstreamError(error: unknown, timedOut: boolean): GatewayError {
+  if (timedOut) return GatewayErrors.UPSTREAM_TIMEOUT;
+  const code = (error as { code?: string } | null)?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return GatewayErrors.UPSTREAM_TIMEOUT;
+  if (code && CONNECT_FAILURES.has(code)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
+  const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
+  if (cause && CONNECT_FAILURES.has(cause)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
+  return GatewayErrors.UPSTREAM_RESET;
+}

@@ -1,0 +1,189 @@
+import { readFile } from "node:fs/promises";
+import { availableParallelism, hostname } from "node:os";
+import type { Snapshot } from "@switchyard/config";
+import { hashConfig } from "@switchyard/config/hash";
+import { parseConfigText } from "@switchyard/config/yaml";
+import { formatFieldErrors } from "@switchyard/config";
+import { startAdminServer } from "./admin/admin-server.ts";
+import { GatewayMetrics } from "./admin/metrics.ts";
+import { consoleLogger, type Logger } from "./log.ts";
+import { ControlPlaneClient, type SnapshotOutcome } from "./supervisor/control-plane-client.ts";
+import { resolveNodeId } from "./supervisor/node-identity.ts";
+import { SnapshotCache } from "./supervisor/snapshot-cache.ts";
+import { parseSnapshot } from "./supervisor/validate-snapshot.ts";
+import { WorkerPool } from "./supervisor/worker-pool.ts";
+import { SOFTWARE_VERSION } from "./version.ts";
+
+export interface GatewayOptions {
+  /** Proxy port (default 8080); 0 picks a free one. */
+  proxyPort?: number;
+  proxyHost?: string;
+  /** Admin port (default 9901); 0 picks a free one. */
+  adminPort?: number;
+  adminHost?: string;
+  /** Proxy worker threads (default: available parallelism). */
+  workers?: number;
+  /** Where snapshots come from, unless `snapshot` or `configFile` makes the gateway standalone. */
+  controlPlane?: { url: string; token: string; minBackoffMs?: number; maxBackoffMs?: number } | null;
+  /** Standalone: serve this snapshot; no control plane. */
+  snapshot?: Snapshot | null;
+  /** Standalone: serve this YAML/JSON config file; no control plane. */
+  configFile?: string | null;
+  /** Disk cache of the last applied snapshot and the node id; null disables it. */
+  cacheDir?: string | null;
+  nodeId?: string;
+  labels?: Record<string, string>;
+  /** How long in-flight requests may take to finish on stop (default 10 s). */
+  drainTimeoutMs?: number;
+  /** How often workers report counters (default 500 ms). */
+  statsIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface RunningGateway {
+  proxyPort: number;
+  adminPort: number;
+  nodeId: string;
+  stop(): Promise<void>;
+}
+
+async function standaloneSnapshot(options: GatewayOptions): Promise<Snapshot | null> {
+  if (options.snapshot) {
+    const parsed = parseSnapshot(options.snapshot);
+    if (!parsed.ok) throw new Error(`standalone snapshot rejected: ${parsed.error}`);
+    return parsed.snapshot;
+  }
+  if (options.configFile) {
+    const result = parseConfigText(await readFile(options.configFile, "utf8"));
+    if (!result.ok) throw new Error(`config file ${options.configFile} is invalid:\n${formatFieldErrors(result.errors)}`);
+    const parsed = parseSnapshot({ version: 1, hash: hashConfig(result.config), createdAt: new Date().toISOString(), config: result.config });
+    if (!parsed.ok) throw new Error(`config file ${options.configFile} rejected: ${parsed.error}`);
+    return parsed.snapshot;
+  }
+  return null;
+}
+
+/**
+ * Starts a gateway: proxy workers, the admin server, and (unless standalone) the control-plane
+ * link. Serves the cached snapshot at once when there is one.
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const log = options.logger ?? consoleLogger();
+  const cacheDir = options.cacheDir ?? null;
+  const cache = cacheDir === null ? null : new SnapshotCache(cacheDir);
+  const nodeId = options.nodeId ?? (await resolveNodeId(cacheDir));
+  const metrics = new GatewayMetrics();
+  const drainMs = options.drainTimeoutMs ?? 10_000;
+
+  const standalone = await standaloneSnapshot(options);
+  let current: Snapshot | null = standalone;
+  if (!standalone && cache) {
+    const cached = await cache.load();
+    if (cached.snapshot) {
+      current = cached.snapshot;
+      log("info", `serving cached config version ${current.version} (${current.hash.slice(0, 12)}) while connecting`);
+    } else {
+      log("info", cached.reason);
+    }
+  }
+  if (!standalone && !options.controlPlane) throw new Error("a control plane (url and token) is required unless a snapshot or config file is given");
+
+  const workers = new WorkerPool({
+    count: Math.max(1, options.workers ?? availableParallelism()),
+    port: options.proxyPort ?? 8080,
+    host: options.proxyHost ?? "0.0.0.0",
+    statsIntervalMs: options.statsIntervalMs ?? 500,
+    log,
+    onStats: (rows) => metrics.addRows(rows),
+  });
+
+  let client: ControlPlaneClient | null = null;
+  const admin = await startAdminServer(options.adminHost ?? "127.0.0.1", options.adminPort ?? 9901, {
+    notReadyReason: () => {
+      if (workers.liveWorkers === 0) return "no proxy worker is listening";
+      if (current === null) return client ? `no config applied yet (${client.status})` : "no config applied yet";
+      return null;
+    },
+    readyInfo: () => ({ version: current?.version ?? null, hash: current?.hash ?? null, controlPlane: client ? client.status : "standalone" }),
+    metrics: async () => {
+      await workers.flushStats();
+      metrics.configVersion = current?.version ?? 0;
+      metrics.workers = workers.liveWorkers;
+      metrics.controlPlaneConnected = client?.connected ?? false;
+      return metrics.render();
+    },
+  });
+
+  try {
+    await workers.start(current);
+  } catch (e) {
+    await workers.stop(0);
+    await admin.close();
+    throw e;
+  }
+  if (current) metrics.configVersion = current.version;
+  log("info", `proxy listening on ${options.proxyHost ?? "0.0.0.0"}:${workers.proxyPort} with ${options.workers ?? availableParallelism()} workers; admin on ${options.adminHost ?? "127.0.0.1"}:${admin.port}`);
+
+  async function applySnapshot(raw: unknown): Promise<SnapshotOutcome> {
+    const announced = raw as { version?: unknown; hash?: unknown } | null;
+    const version = typeof announced?.version === "number" ? announced.version : 0;
+    const hash = typeof announced?.hash === "string" ? announced.hash : "";
+    const parsed = parseSnapshot(raw);
+    if (!parsed.ok) {
+      log("error", `rejected config version ${version}; still serving ${current ? `version ${current.version}` : "no config"}: ${parsed.error}`);
+      return { version, hash, error: parsed.error };
+    }
+    const snapshot = parsed.snapshot;
+    if (current && current.version === snapshot.version && current.hash === snapshot.hash) return { version, hash, error: null };
+    if (cache) {
+      await cache.save(snapshot).catch((e: Error) => log("warn", `could not write the config cache in ${cacheDir}: ${e.message}`));
+    }
+    try {
+      await workers.apply(snapshot);
+    } catch (e) {
+      return { version, hash, error: (e as Error).message };
+    }
+    current = snapshot;
+    metrics.configVersion = snapshot.version;
+    log("info", `applied config version ${snapshot.version} (${snapshot.hash.slice(0, 12)})`);
+    return { version, hash, error: null };
+  }
+
+  if (!standalone && options.controlPlane) {
+    client = new ControlPlaneClient({
+      url: options.controlPlane.url,
+      token: options.controlPlane.token,
+      minBackoffMs: options.controlPlane.minBackoffMs,
+      maxBackoffMs: options.controlPlane.maxBackoffMs,
+      log,
+      hello: () => ({
+        nodeId,
+        hostname: hostname(),
+        labels: options.labels ?? {},
+        softwareVersion: SOFTWARE_VERSION,
+        appliedVersion: current?.version ?? null,
+        appliedHash: current?.hash ?? null,
+      }),
+      onSnapshot: applySnapshot,
+      onConnectionChange: (connected) => { metrics.controlPlaneConnected = connected; },
+    });
+    client.start();
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    proxyPort: workers.proxyPort,
+    adminPort: admin.port,
+    nodeId,
+    stop: () => {
+      stopping ??= (async () => {
+        log("info", `stopping: draining in-flight requests (up to ${drainMs} ms)`);
+        await client?.stop();
+        await workers.stop(drainMs);
+        await admin.close();
+        log("info", "stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { Worker } from "node:worker_threads";
+import type { Snapshot } from "@switchyard/config";
+import type { Logger } from "../log.ts";
+import type { FromWorker, StatRow, ToWorker, WorkerInit } from "../messages.ts";
+
+const WORKER_URL = new URL("../worker/worker-main.ts", import.meta.url);
+/** A worker that crashes is replaced, but not faster than this, so a crash loop can't spin. */
+const RESTART_DELAY_MS = 500;
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  listening: boolean;
+  appliedSeq: number;
+  stopping: boolean;
+}
+
+export interface WorkerPoolOptions {
+  count: number;
+  port: number;
+  host: string;
+  statsIntervalMs: number;
+  log: Logger;
+  onStats: (rows: StatRow[]) => void;
+}
+
+/**
+ * Starts and supervises the proxy workers: replaces a worker that exits, hands every worker
+ * the current snapshot (a replacement starts with it), and tells when all workers run a config.
+ */
+export class WorkerPool {
+  private readonly options: WorkerPoolOptions;
+  private readonly slots: (Slot | null)[] = [];
+  private snapshot: Snapshot | null = null;
+  private seq = 0;
+  private port: number;
+  private stopping = false;
+  private flushId = 0;
+  private readonly flushWaiters = new Map<number, { pending: number; done: () => void }>();
+  private readonly appliedWaiters = new Set<() => void>();
+
+  constructor(options: WorkerPoolOptions) {
+    this.options = options;
+    this.port = options.port;
+  }
+
+  get proxyPort(): number {
+    return this.port;
+  }
+
+  get liveWorkers(): number {
+    return this.slots.filter((s) => s !== null && s.listening && !s.stopping).length;
+  }
+
+  /**
+   * Starts the workers. The first one binds (with port 0 it picks the port); the others join
+   * the same port with SO_REUSEPORT.
+   */
+  async start(snapshot: Snapshot | null): Promise<void> {
+    this.snapshot = snapshot;
+    for (let i = 0; i < this.options.count; i++) {
+      await this.spawn(i);
+    }
+  }
+
+  private spawn(index: number): Promise<void> {
+    const init: WorkerInit = {
+      index,
+      port: this.port,
+      host: this.options.host,
+      snapshot: this.snapshot,
+      seq: this.seq,
+      statsIntervalMs: this.options.statsIntervalMs,
+    };
+    const worker = new Worker(WORKER_URL, { workerData: init, name: `proxy-${index}` });
+    const slot: Slot = { index, worker, listening: false, appliedSeq: this.seq, stopping: false };
+    this.slots[index] = slot;
+
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      worker.on("message", (message: FromWorker) => {
+        switch (message.type) {
+          case "listening":
+            slot.listening = true;
+            if (this.port === 0) this.port = message.port;
+            if (!settled) { settled = true; resolve(); }
+            return;
+          case "listen-failed":
+            if (!settled) { settled = true; reject(new Error(`proxy worker ${index} could not listen on ${this.options.host}:${this.port}: ${message.error}`)); }
+            void worker.terminate();
+            return;
+          case "applied":
+            slot.appliedSeq = Math.max(slot.appliedSeq, message.seq);
+            this.notifyApplied();
+            return;
+          case "apply-failed":
+            this.options.log("error", `proxy worker ${index} could not apply config: ${message.error}`);
+            return;
+          case "stats":
+            if (message.rows.length > 0) this.options.onStats(message.rows);
+            if (message.id !== null) this.flushAnswered(message.id);
+            return;
+          case "drained":
+            return;
+        }
+      });
+      worker.on("error", (err) => {
+        this.options.log("error", `proxy worker ${index} failed: ${err.stack ?? err.message}`);
+      });
+      worker.on("exit", (code) => {
+        if (this.slots[index] === slot) this.slots[index] = null;
+        this.notifyApplied();
+        for (const id of this.flushWaiters.keys()) this.flushAnswered(id);
+        if (!settled) { settled = true; reject(new Error(`proxy worker ${index} exited (code ${code}) before listening`)); return; }
+        if (this.stopping || slot.stopping) return;
+        this.options.log("warn", `proxy worker ${index} exited (code ${code}); starting a replacement`);
+        setTimeout(() => {
+          if (this.stopping) return;
+          this.spawn(index).catch((e: Error) => this.options.log("error", e.message));
+        }, RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+
+  private send(slot: Slot, message: ToWorker): void {
+    try {
+      slot.worker.postMessage(message);
+    } catch {
+      // The worker is exiting; its replacement starts with the current snapshot.
+    }
+  }
+
+  /** Ends one worker abruptly, as a crash would; the pool replaces it. For tests and fault drills. */
+  async killWorker(index: number): Promise<void> {
+    await this.slots[index]?.worker.terminate();
+  }
+
+  /** Hands the snapshot to every worker; resolves once all live workers swapped to it. */
+  apply(snapshot: Snapshot, timeoutMs = 10_000): Promise<void> {
+    this.snapshot = snapshot;
+    const seq = ++this.seq;
+    for (const slot of this.slots) if (slot) this.send(slot, { type: "config", seq, snapshot });
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const behind = this.slots.some((s) => s !== null && !s.stopping && s.appliedSeq < seq);
+        if (!behind) { cleanup(); resolve(); }
+      };
+      const timer = setTimeout(() => { cleanup(); reject(new Error(`workers did not apply config within ${timeoutMs} ms`)); }, timeoutMs);
+      const cleanup = () => { clearTimeout(timer); this.appliedWaiters.delete(check); };
+      this.appliedWaiters.add(check);
+      check();
+    });
+  }
+
+  private notifyApplied(): void {
+    for (const check of [...this.appliedWaiters]) check();
+  }
+
+  /** Asks every worker for its latest counts; resolves when all answered (or after timeoutMs). */
+  flushStats(timeoutMs = 250): Promise<void> {
+    const live = this.slots.filter((s): s is Slot => s !== null && !s.stopping);
+    if (live.length === 0) return Promise.resolve();
+    const id = ++this.flushId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.flushWaiters.delete(id); resolve(); }, timeoutMs);
+      this.flushWaiters.set(id, { pending: live.length, done: () => { clearTimeout(timer); resolve(); } });
+      for (const slot of live) this.send(slot, { type: "flush", id });
+    });
+  }
+
+  private flushAnswered(id: number): void {
+    const waiter = this.flushWaiters.get(id);
+    if (!waiter) return;
+    waiter.pending--;
+    if (waiter.pending <= 0) { this.flushWaiters.delete(id); waiter.done(); }
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to drainMs), then ends the workers. */
+  async stop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    const live = this.slots.filter((s): s is Slot => s !== null);
+    await Promise.all(live.map((slot) => new Promise<void>((resolve) => {
+      slot.stopping = true;
+      const hard = setTimeout(() => { void slot.worker.terminate(); }, drainMs + 2_000);
+      slot.worker.once("exit", () => { clearTimeout(hard); resolve(); });
+      this.send(slot, { type: "drain", timeoutMs: drainMs });
+    })));
+  }
+}

@@ -1,0 +1,54 @@
+import type { Pool } from "undici";
+import { compileConfig, type CompiledConfig, type CompiledDestination } from "@switchyard/routing";
+import type { Snapshot } from "@switchyard/config";
+import { Balancer } from "../upstream/balancer.ts";
+import { PoolRegistry } from "../upstream/pool-registry.ts";
+import type { RequestStats, StatSlot } from "./request-stats.ts";
+
+export interface DestinationRuntime {
+  readonly dest: CompiledDestination;
+  readonly balancer: Balancer;
+  /** Aligned with dest.targets. */
+  readonly pools: readonly Pool[];
+  readonly slot: StatSlot;
+}
+
+/** What a worker serves with: the compiled table plus the runtime state built once per config. */
+export interface RuntimeTable {
+  readonly version: number;
+  readonly hash: string;
+  readonly table: CompiledConfig;
+  /** Indexed by CompiledDestination.id. */
+  readonly destinations: readonly DestinationRuntime[];
+  /** Whether any rule tests the query string (otherwise it is never parsed). */
+  readonly needsQuery: boolean;
+  readonly unroutedSlot: StatSlot;
+}
+
+export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats): RuntimeTable {
+  const table = compileConfig(snapshot?.config ?? { services: [], routes: [] });
+  const used = new Set<string>();
+  const routeOf = new Map<number, string>();
+  for (const route of table.routes) for (const rule of route.rules) for (const d of rule.destinations) routeOf.set(d.id, route.name);
+
+  const destinations = table.destinations.map((dest): DestinationRuntime => {
+    for (const t of dest.targets) used.add(PoolRegistry.key(t, dest));
+    return {
+      dest,
+      balancer: new Balancer(dest),
+      pools: dest.targets.map((t) => pools.get(t, dest)),
+      slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
+    };
+  });
+  pools.retainOnly(used);
+
+  const needsQuery = table.routes.some((r) => r.rules.some((rule) => rule.match?.some((b) => b.query.length > 0) ?? false));
+  return {
+    version: snapshot?.version ?? 0,
+    hash: snapshot?.hash ?? "",
+    table,
+    destinations,
+    needsQuery,
+    unroutedSlot: stats.slot("", "", ""),
+  };
+}

@@ -1,0 +1,83 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parentPort, workerData } from "node:worker_threads";
+import type { FromWorker, ToWorker, WorkerInit } from "../messages.ts";
+import { PoolRegistry } from "../upstream/pool-registry.ts";
+import { createProxyHandler, type ProxyState } from "./proxy-handler.ts";
+import { RequestStats } from "./request-stats.ts";
+import { buildRuntimeTable } from "./runtime-table.ts";
+
+/**
+ * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
+ * kernel spreads connections over workers), its own compiled table and upstream pools.
+ */
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (message: FromWorker) => port.postMessage(message);
+
+const pools = new PoolRegistry();
+const stats = new RequestStats();
+const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats), inflight: 0 };
+
+const server = createServer(
+  {
+    maxHeaderSize: 16 * 1024,
+    headersTimeout: 60_000,
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
+  },
+  createProxyHandler(state),
+);
+// A client sending garbage gets a 400 from Node; nothing to log per connection.
+server.on("clientError", (_err, socket) => {
+  if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  else socket.destroy();
+});
+
+server.once("error", (err) => post({ type: "listen-failed", error: err.message }));
+server.listen({ port: init.port, host: init.host, reusePort: true }, () => {
+  post({ type: "listening", port: (server.address() as AddressInfo).port });
+});
+
+const statsTimer = setInterval(() => {
+  const rows = stats.takeDeltas();
+  if (rows.length > 0) post({ type: "stats", id: null, rows });
+}, init.statsIntervalMs);
+
+port.on("message", (message: ToWorker) => {
+  switch (message.type) {
+    case "config": {
+      try {
+        // Swapped between requests: in-flight requests keep the table they started with.
+        state.current = buildRuntimeTable(message.snapshot, pools, stats);
+        post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
+      } catch (e) {
+        post({ type: "apply-failed", seq: message.seq, error: (e as Error).message });
+      }
+      return;
+    }
+    case "flush":
+      post({ type: "stats", id: message.id, rows: stats.takeDeltas() });
+      return;
+    case "drain":
+      void drain(message.timeoutMs);
+      return;
+  }
+});
+
+async function drain(timeoutMs: number): Promise<void> {
+  clearInterval(statsTimer);
+  server.close();
+  server.closeIdleConnections();
+  const deadline = Date.now() + timeoutMs;
+  while (state.inflight > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    // Keep-alive connections that just finished a request are idle now.
+    server.closeIdleConnections();
+  }
+  server.closeAllConnections();
+  await pools.closeAll();
+  post({ type: "stats", id: null, rows: stats.takeDeltas() });
+  post({ type: "drained" });
+  port.close();
+}

@@ -1,0 +1,111 @@
+import type {
+  CompiledCondition,
+  CompiledConfig,
+  CompiledMatchBlock,
+  CompiledRoute,
+  CompiledStringMatch,
+  HostMatcher,
+  MatchRequest,
+  RouteMatch,
+} from "./compiled-types.ts";
+
+/**
+ * Lower-cases a Host header value and drops its port and a trailing dot.
+ * "API.Example.com:8080" → "api.example.com"; "[::1]:80" → "[::1]".
+ */
+export function normalizeHost(raw: string | null | undefined): string {
+  if (!raw) return "";
+  let end = raw.length;
+  if (raw.charCodeAt(0) === 0x5b /* [ */) {
+    const close = raw.indexOf("]");
+    end = close === -1 ? raw.length : close + 1;
+  } else {
+    const colon = raw.indexOf(":");
+    if (colon !== -1) end = colon;
+  }
+  if (end > 0 && raw.charCodeAt(end - 1) === 0x2e) end--;
+  const host = end === raw.length ? raw : raw.slice(0, end);
+  return host.toLowerCase();
+}
+
+function hostMatches(m: HostMatcher, host: string): boolean {
+  if (m.kind === "any") return true;
+  if (m.kind === "exact") return host === m.value;
+  return host.length > m.suffix.length && host.endsWith(m.suffix);
+}
+
+/** Segment-aware prefix: "/api/users" matches "/api/users" and "/api/users/1", not "/api/usersx". */
+function pathMatches(route: CompiledRoute, path: string): boolean {
+  if (route.pathType === "prefix") {
+    const p = route.pathValue;
+    if (p === "/") return true;
+    if (!path.startsWith(p)) return false;
+    return path.length === p.length || path.charCodeAt(p.length) === 0x2f;
+  }
+  if (route.pathType === "exact") return path === route.pathValue;
+  return route.pathRegex!.test(path);
+}
+
+function stringMatches(m: CompiledStringMatch, value: string | undefined): boolean {
+  switch (m.kind) {
+    case "present": return value !== undefined;
+    case "absent": return value === undefined;
+    case "exact": return value === m.value;
+    case "prefix": return value !== undefined && value.startsWith(m.value);
+    case "regex": return value !== undefined && m.regex.test(value);
+  }
+}
+
+function headerValue(headers: MatchRequest["headers"], name: string): string | undefined {
+  const v = headers[name];
+  if (v === undefined || typeof v === "string") return v;
+  return v.join(", ");
+}
+
+function conditionsHold(conditions: readonly CompiledCondition[], get: (name: string) => string | undefined): boolean {
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i]!;
+    if (!stringMatches(c.match, get(c.name))) return false;
+  }
+  return true;
+}
+
+function blockMatches(block: CompiledMatchBlock, req: MatchRequest): boolean {
+  if (block.methods !== null && !block.methods.has(req.method)) return false;
+  for (let i = 0; i < block.headers.length; i++) {
+    const c = block.headers[i]!;
+    if (!stringMatches(c.match, headerValue(req.headers, c.name))) return false;
+  }
+  if (block.query.length > 0) {
+    const q = req.query;
+    return conditionsHold(block.query, (name) => q?.get(name) ?? undefined);
+  }
+  return true;
+}
+
+/**
+ * First route (in table order) whose host, path and methods match and that has a matching
+ * rule; within a route, the first rule whose match blocks accept the request (blocks are OR,
+ * conditions in a block AND). A route whose rules all decline is skipped, so a more general
+ * route behind it can still take the request.
+ */
+export function matchRoute(table: CompiledConfig, req: MatchRequest): RouteMatch | null {
+  const host = normalizeHost(req.host);
+  const entries = table.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (!hostMatches(entry.host, host)) continue;
+    const route = entry.route;
+    if (route.methods !== null && !route.methods.has(req.method)) continue;
+    if (!pathMatches(route, req.path)) continue;
+    const rules = route.rules;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (rule.match === null) return { route, rule, ruleIndex: r };
+      for (let b = 0; b < rule.match.length; b++) {
+        if (blockMatches(rule.match[b]!, req)) return { route, rule, ruleIndex: r };
+      }
+    }
+  }
+  return null;
+}
