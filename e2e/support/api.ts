@@ -1,7 +1,10 @@
 // A minimal tRPC-over-HTTP client for black-box checks (plain fetch; no server code imported).
 export class ControlPlaneApi {
   private cookie = "";
-  constructor(private readonly baseUrl: string) {}
+  private readonly baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   async login(username: string, password: string) {
     const res = await fetch(`${this.baseUrl}/trpc/auth.login`, {

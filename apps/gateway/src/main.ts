@@ -1,6 +1,6 @@
 import { readEnv } from "./env.ts";
 import { consoleLogger } from "./log.ts";
-import { startGateway } from "./start-gateway.ts";
+import { runGatewayProcess } from "./run-gateway-process.ts";
 
 const log = consoleLogger();
 let env;
@@ -11,7 +11,7 @@ try {
   process.exit(2);
 }
 
-const gateway = await startGateway({
+await runGatewayProcess({
   proxyPort: env.SWITCHYARD_PROXY_PORT,
   proxyHost: env.SWITCHYARD_PROXY_HOST,
   adminPort: env.SWITCHYARD_ADMIN_PORT,
@@ -23,23 +23,4 @@ const gateway = await startGateway({
   nodeId: env.SWITCHYARD_NODE_ID,
   labels: env.SWITCHYARD_LABELS,
   logger: log,
-}).catch((e: Error) => {
-  log("error", `could not start: ${e.message}`);
-  process.exit(1);
 });
-
-let signals = 0;
-function onSignal(signal: string): void {
-  signals++;
-  if (signals > 1) {
-    log("warn", `${signal} again: exiting without waiting for in-flight requests`);
-    process.exit(1);
-  }
-  log("info", `${signal} received`);
-  gateway.stop().then(() => process.exit(0), (e: Error) => {
-    log("error", `error while stopping: ${e.message}`);
-    process.exit(1);
-  });
-}
-process.on("SIGINT", () => onSignal("SIGINT"));
-process.on("SIGTERM", () => onSignal("SIGTERM"));
