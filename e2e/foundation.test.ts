@@ -105,6 +105,8 @@ describe("foundation: console → control plane → gateway", () => {
     await page.goto(`${consoleUrl}/data-planes`);
     const applied = page.locator('[data-testid^="dp-applied-"]').first();
     await expect.poll(() => applied.textContent(), { timeout: 5_000 }).toContain(String(expected));
+    // Live updates arrive over the control plane's tRPC WebSocket, not only by polling.
+    await expect.poll(() => page.getByTestId("live-status").textContent(), { timeout: 5_000 }).toContain("Live");
     await screenshot(page, "05-data-planes");
   });
 

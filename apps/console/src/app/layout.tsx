@@ -23,14 +23,17 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Render per request so the WebSocket URL comes from the running server's environment.
   await connection();
-  const { SWITCHYARD_PUBLIC_CP_WS_URL } = readEnv();
+  const { SWITCHYARD_PUBLIC_CP_WS_URL, SWITCHYARD_CP_URL } = readEnv();
+  // Without an explicit URL, browsers reach the control plane's WebSocket on the page's host at
+  // the control plane's port.
+  const wsPort = new URL(SWITCHYARD_CP_URL).port || "4000";
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         <ThemeScript />
       </head>
       <body className="min-h-dvh">
-        <TRPCReactProvider wsUrl={SWITCHYARD_PUBLIC_CP_WS_URL}>{children}</TRPCReactProvider>
+        <TRPCReactProvider wsUrl={SWITCHYARD_PUBLIC_CP_WS_URL} wsPort={wsPort}>{children}</TRPCReactProvider>
       </body>
     </html>
   );

@@ -43,30 +43,30 @@ function getQueryClient(): QueryClient {
   return (browserQueryClient ??= createQueryClient());
 }
 
-/** ws://<page host>:4000/trpc unless the server passed an explicit URL. */
-function resolveWsUrl(override: string | undefined): string {
+/** ws://<page host>:<control-plane port>/trpc unless the server passed an explicit URL. */
+function resolveWsUrl(override: string | undefined, port: string): string {
   if (override) return override;
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${window.location.hostname}:4000/trpc`;
+  return `${scheme}://${window.location.hostname}:${port}/trpc`;
 }
 
-function createLinks(wsUrl: string | undefined): TRPCLink<AppRouter>[] {
+function createLinks(wsUrl: string | undefined, wsPort: string): TRPCLink<AppRouter>[] {
   const http = httpBatchLink<AppRouter>({
     url: typeof window === "undefined" ? "http://127.0.0.1/api/trpc" : `${window.location.origin}/api/trpc`,
   });
   // Subscriptions only exist in the browser; the server render never opens a socket.
   if (typeof window === "undefined") return [http];
   const wsClient = createWSClient({
-    url: resolveWsUrl(wsUrl),
+    url: resolveWsUrl(wsUrl, wsPort),
     // Connect when something subscribes, not on page load.
     lazy: { enabled: true, closeMs: 10_000 },
   });
   return [splitLink({ condition: (op) => op.type === "subscription", true: wsLink<AppRouter>({ client: wsClient }), false: http })];
 }
 
-export function TRPCReactProvider({ children, wsUrl }: { children: ReactNode; wsUrl?: string }) {
+export function TRPCReactProvider({ children, wsUrl, wsPort = "4000" }: { children: ReactNode; wsUrl?: string; wsPort?: string }) {
   const queryClient = getQueryClient();
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: createLinks(wsUrl) }));
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: createLinks(wsUrl, wsPort) }));
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
