@@ -23,6 +23,8 @@ const log = (msg: string) => console.log(`[start] ${msg}`);
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
+/** Set when the control plane generated the admin password at this start (it prints it once). */
+let generatedPassword: string | null = null;
 
 main().catch((err) => {
   console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
@@ -73,8 +75,10 @@ async function main() {
   await waitForHttp(`http://127.0.0.1:${ports.console}/login`, "console");
 
   const login = env.SWITCHYARD_ADMIN_PASSWORD
-    ? "user admin, password from SWITCHYARD_ADMIN_PASSWORD"
-    : "user admin, password printed by the control plane at its first start (set SWITCHYARD_ADMIN_PASSWORD to choose one)";
+    ? "log in as admin with SWITCHYARD_ADMIN_PASSWORD"
+    : generatedPassword
+      ? `log in as admin / ${generatedPassword} — generated now and shown only this once`
+      : "log in as admin with the password printed at the first start (or set SWITCHYARD_ADMIN_PASSWORD)";
   console.log(`
   Switchyard is running
     console        http://localhost:${ports.console}        (${login})
@@ -88,7 +92,9 @@ async function main() {
 }
 
 function run(name: string, args: string[], childEnv: NodeJS.ProcessEnv, cwd = root) {
-  const child = spawn(process.execPath, args, { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  // Own process group: Ctrl-C reaches only this script, which then stops the parts in order
+  // (console and gateway drain first, the control plane and its database last).
+  const child = spawn(process.execPath, args, { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const prefix = `[${name}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
@@ -97,7 +103,11 @@ function run(name: string, args: string[], childEnv: NodeJS.ProcessEnv, cwd = ro
       buffered += chunk;
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const line of lines) process.stdout.write(prefix + line + "\n");
+      for (const line of lines) {
+        process.stdout.write(prefix + line + "\n");
+        const login = /^Admin login: admin \/ (\S+)/.exec(line);
+        if (login) generatedPassword = login[1]!;
+      }
     });
   }
   child.on("exit", (code, signal) => {
@@ -161,5 +171,9 @@ async function stopAll(code: number) {
   process.exit(code);
 }
 
+// Last resort if this script dies some other way: don't leave the parts running.
+process.on("exit", () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));

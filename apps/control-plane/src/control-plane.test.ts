@@ -309,6 +309,16 @@ describe("control plane on PGlite", () => {
       } finally {
         await second.stop();
       }
+
+      // Lost the generated password: a start with SWITCHYARD_ADMIN_PASSWORD makes it admin's again.
+      const third = await startControlPlane({ port: 0, dataDir: setup.dataDir, dpToken: DP_TOKEN, adminPassword: "recovered-password", log: () => {} });
+      try {
+        await expect(login(third.url, "admin", password)).rejects.toThrow();
+        const client3 = httpClient(third.url, { cookie: await login(third.url, "admin", "recovered-password") });
+        expect((await client3.auth.me.query()).username).toBe("admin");
+      } finally {
+        await third.stop();
+      }
     } finally {
       await setup.cleanup();
     }
