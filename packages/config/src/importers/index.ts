@@ -1,0 +1,3 @@
+export { importConfigDocuments, type ImportOutcome } from "./import-config.ts";
+export { mergeImported } from "./merge-imported.ts";
+export type { ConfigFormat, ImportedConfig } from "./import-types.ts";

@@ -1,0 +1,159 @@
+import type { GatewayConfigInput } from "../gateway-config.ts";
+import type { RuleMatch } from "../route.ts";
+import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig } from "./import-types.ts";
+
+type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
+type ServiceInput = NonNullable<GatewayConfigInput["services"]>[number];
+type StringMatchInput = Record<string, unknown>;
+
+const LB: Record<string, "round-robin" | "least-request" | "random"> = { ROUND_ROBIN: "round-robin", LEAST_REQUEST: "least-request", LEAST_CONN: "least-request", RANDOM: "random" };
+
+/**
+ * Istio VirtualService, DestinationRule and ServiceEntry (static endpoints) → services and routes.
+ * Each `http[]` entry keeps its place in the first-match order: entries become routes whose
+ * priority falls with their position, one route per distinct `uri` match of the entry.
+ */
+export function importIstio(docs: Doc[]): ImportedConfig {
+  const warnings: string[] = [];
+  const services = new Map<string, ServiceInput>();
+  const serviceName = (host: string) => toName(host.split(".")[0] ?? host);
+  const ensureService = (host: string): ServiceInput => {
+    const name = serviceName(host);
+    let s = services.get(name);
+    if (!s) services.set(name, (s = { name, targets: [], subsets: [] }));
+    return s;
+  };
+
+  for (const doc of docs.filter((d) => d.kind === "ServiceEntry")) {
+    const spec = isObject(doc.spec) ? doc.spec : {};
+    const where = `ServiceEntry ${metaName(doc)}`;
+    warnUnknown(spec, ["hosts", "ports", "endpoints", "resolution", "location", "addresses", "exportTo"], where, warnings);
+    const ports = asArray(spec.ports).filter(isObject);
+    for (const host of asArray(spec.hosts).map(asString).filter((h): h is string => !!h)) {
+      const service = ensureService(host);
+      for (const ep of asArray(spec.endpoints).filter(isObject)) {
+        const epPorts = isObject(ep.ports) ? ep.ports : {};
+        const portName = asString(ports[0]?.name);
+        const port = Number((portName && epPorts[portName]) ?? Object.values(epPorts)[0] ?? ports[0]?.targetPort ?? ports[0]?.number);
+        const address = asString(ep.address);
+        if (!address || !Number.isInteger(port)) { warnings.push(`${where}: an endpoint without address or port was skipped`); continue; }
+        service.targets!.push({ host: address, port, weight: typeof ep.weight === "number" ? ep.weight : 100, labels: stringRecord(ep.labels) });
+      }
+    }
+  }
+
+  for (const doc of docs.filter((d) => d.kind === "DestinationRule")) {
+    const spec = isObject(doc.spec) ? doc.spec : {};
+    const where = `DestinationRule ${metaName(doc)}`;
+    warnUnknown(spec, ["host", "subsets", "trafficPolicy", "exportTo"], where, warnings);
+    const host = asString(spec.host);
+    if (!host) { warnings.push(`${where}: no host; skipped`); continue; }
+    const service = ensureService(host);
+    service.subsets = asArray(spec.subsets).filter(isObject).map((s) => {
+      if (s.trafficPolicy) warnings.push(`${where}: subset ${asString(s.name)} trafficPolicy is not imported yet`);
+      return { name: toName(asString(s.name) ?? "subset"), labels: stringRecord(s.labels) };
+    });
+    const policy = isObject(spec.trafficPolicy) ? spec.trafficPolicy : null;
+    if (policy) {
+      const simple = isObject(policy.loadBalancer) ? asString(policy.loadBalancer.simple) : undefined;
+      if (simple && LB[simple]) service.trafficPolicy = { loadBalancer: { type: LB[simple] } };
+      else if (policy.loadBalancer) warnings.push(`${where}: loadBalancer ${JSON.stringify(policy.loadBalancer)} is not imported yet`);
+      for (const key of Object.keys(policy)) if (key !== "loadBalancer") warnings.push(`${where}: trafficPolicy.${key} is not imported yet`);
+    }
+  }
+
+  const routes: RouteInput[] = [];
+  for (const doc of docs.filter((d) => d.kind === "VirtualService")) {
+    const spec = isObject(doc.spec) ? doc.spec : {};
+    const vsName = toName(metaName(doc));
+    const where = `VirtualService ${vsName}`;
+    warnUnknown(spec, ["hosts", "http", "gateways", "exportTo"], where, warnings);
+    if (spec.gateways) warnings.push(`${where}: "gateways" is ignored (every Switchyard gateway serves every route)`);
+    const hosts = asArray(spec.hosts).map(asString).filter((h): h is string => !!h && h !== "*");
+    const http = asArray(spec.http).filter(isObject);
+    http.forEach((entry, i) => {
+      const entryWhere = `${where} http[${i}]`;
+      warnUnknown(entry, ["name", "match", "route", "timeout", "retries", "rewrite", "headers"], entryWhere, warnings);
+      for (const unsupported of ["rewrite", "headers"]) if (entry[unsupported]) warnings.push(`${entryWhere}: "${unsupported}" is not imported yet`);
+      const destinations = asArray(entry.route).filter(isObject).map((r) => {
+        const dest = isObject(r.destination) ? r.destination : {};
+        const host = asString(dest.host) ?? "unknown";
+        ensureService(host);
+        return { service: serviceName(host), ...(asString(dest.subset) ? { subset: toName(asString(dest.subset)!) } : {}), weight: typeof r.weight === "number" ? r.weight : asArray(entry.route).length === 1 ? 100 : 0 };
+      });
+      const retries = isObject(entry.retries) ? entry.retries : null;
+      const ruleExtras = {
+        ...(asString(entry.timeout) ? { timeoutMs: asString(entry.timeout) } : {}),
+        ...(retries ? { retries: { attempts: Number(retries.attempts ?? 2), ...(asString(retries.perTryTimeout) ? { perTryTimeoutMs: asString(retries.perTryTimeout) } : {}), ...(asString(retries.retryOn) ? { retryOn: asString(retries.retryOn)!.split(",") } : {}) } } : {}),
+      };
+      // Group the entry's match blocks by uri: each uri is one route; the rest of the block is a rule match.
+      const blocks = asArray(entry.match).filter(isObject);
+      const byPath = new Map<string, { path: { type: "prefix" | "exact" | "regex"; value: string }; matches: RuleMatch[]; unconditional: boolean }>();
+      for (const block of blocks.length ? blocks : [{}]) {
+        warnUnknown(block, ["name", "uri", "headers", "queryParams", "method", "withoutHeaders", "ignoreUriCase"], `${entryWhere}.match`, warnings);
+        const path = uriToPath(block.uri);
+        const key = JSON.stringify(path);
+        const group = byPath.get(key) ?? { path, matches: [], unconditional: false };
+        byPath.set(key, group);
+        const ruleMatch = blockToRuleMatch(block, `${entryWhere}.match`, warnings);
+        // A block with only a uri matches every request on that path, whatever the other blocks say.
+        if (ruleMatch) group.matches.push(ruleMatch);
+        else group.unconditional = true;
+      }
+      let n = 0;
+      for (const { path, matches, unconditional } of byPath.values()) {
+        routes.push({
+          name: toName(`${vsName}-${asString(entry.name) ?? i}${byPath.size > 1 ? `-${n++}` : ""}`),
+          // Mesh callers send the service's name as Host, so short names stay Host matches.
+          hosts,
+          path,
+          // First-match order across the entries of one VirtualService.
+          priority: Math.max(-1000, 1000 - i),
+          rules: [{ ...(!unconditional && matches.length ? { match: matches } : {}), destinations, ...ruleExtras }],
+        });
+      }
+    });
+  }
+
+  const servicesWithoutTargets = [...services.values()].filter((s) => s.targets!.length === 0).map((s) => s.name);
+  return { format: "istio", config: { services: [...services.values()], routes }, warnings, servicesWithoutTargets };
+}
+
+function metaName(doc: Doc): string {
+  return (isObject(doc.metadata) && asString(doc.metadata.name)) || "unnamed";
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {};
+}
+
+function uriToPath(uri: unknown): { type: "prefix" | "exact" | "regex"; value: string } {
+  if (!isObject(uri)) return { type: "prefix", value: "/" };
+  if (typeof uri.exact === "string") return { type: "exact", value: uri.exact };
+  if (typeof uri.regex === "string") return { type: "regex", value: uri.regex };
+  if (typeof uri.prefix === "string") return { type: "prefix", value: uri.prefix };
+  return { type: "prefix", value: "/" };
+}
+
+/** Istio headers/queryParams/method → our rule match. A header with an empty match tests presence. */
+function blockToRuleMatch(block: Doc, where: string, warnings: string[]): RuleMatch | null {
+  const out: { headers?: Record<string, StringMatchInput>; query?: Record<string, StringMatchInput>; methods?: string[] } = {};
+  const convert = (m: unknown): StringMatchInput => {
+    if (!isObject(m) || Object.keys(m).length === 0) return { present: true };
+    for (const k of ["exact", "prefix", "regex"] as const) if (typeof m[k] === "string") return { [k]: m[k] };
+    warnings.push(`${where}: match ${JSON.stringify(m)} is not supported; treated as presence`);
+    return { present: true };
+  };
+  if (isObject(block.headers)) out.headers = Object.fromEntries(Object.entries(block.headers).map(([k, v]) => [k.toLowerCase(), convert(v)]));
+  if (isObject(block.withoutHeaders)) {
+    out.headers ??= {};
+    for (const k of Object.keys(block.withoutHeaders)) out.headers[k.toLowerCase()] = { absent: true };
+  }
+  if (isObject(block.queryParams)) out.query = Object.fromEntries(Object.entries(block.queryParams).map(([k, v]) => [k, convert(v)]));
+  if (isObject(block.method)) {
+    const m = block.method.exact;
+    if (typeof m === "string") out.methods = [m.toUpperCase()];
+    else warnings.push(`${where}: only exact method matches are supported`);
+  }
+  return Object.keys(out).length ? (out as RuleMatch) : null;
+}
