@@ -78,13 +78,13 @@ describe("Kong declarative import", () => {
 });
 
 describe("Kubernetes Ingress import", () => {
-  it("maps hosts, paths, strip-path and backends, and lists the plugins it cannot carry yet", () => {
+  it("maps hosts, paths, strip-path, backends and the KongPlugins the Ingress names", () => {
     const result = parseConfigText(fixture("ingress.yaml"));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.format).toBe("kubernetes");
     expect(result.config.routes[0]).toMatchObject({ hosts: ["shop.example.com"], path: { type: "prefix", value: "/cart" }, stripPath: true });
     expect(result.config.services[0]!.targets[0]).toMatchObject({ host: "cart.prod.svc", port: 8080 });
-    expect(result.warnings.some((w) => w.includes("plugin rate-limiting (route shop-0)"))).toBe(true);
+    expect(result.config.policies).toEqual([expect.objectContaining({ type: "rate-limit", scope: { kind: "route", name: "shop-0" }, config: expect.objectContaining({ minute: 100, policy: "redis" }) })]);
   });
 });
 
@@ -94,5 +94,33 @@ describe("format detection", () => {
     expect(own.ok && own.format).toBe("switchyard");
     const unknown = parseConfigText("a: 1\n---\nb: 2\n");
     expect(unknown.ok).toBe(false);
+  });
+});
+
+describe("Kong plugins and consumers", () => {
+  const result = parseConfigText(fixture("kong-plugins.yaml"));
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const { config } = result;
+
+  it("maps rate-limiting as written (minute: 100, policy: redis), incl. Kong's flat redis fields", () => {
+    const rl = config.policies!.find((p) => p.type === "rate-limit")!;
+    expect(rl.scope).toEqual({ kind: "route", name: "users" });
+    expect(rl.config).toMatchObject({ minute: 100, policy: "redis", redis: { host: "127.0.0.1", port: 6379 } });
+    expect(result.warnings).toContain('plugin rate-limiting (route users): "sync_rate" is not supported and was not imported');
+  });
+
+  it("maps the jwt plugin's token sources and claims", () => {
+    const jwt = config.policies!.find((p) => p.type === "jwt")!;
+    expect(jwt.scope).toEqual({ kind: "service", name: "order-service" });
+    expect(jwt.config).toMatchObject({ uri_param_names: ["jwt"], cookie_names: ["token"], header_names: ["authorization"], claims_to_verify: ["exp"] });
+  });
+
+  it("imports consumers with hashed keys, jwt secrets and acl groups; warns about unsupported plugins", () => {
+    const consumer = config.consumers!.find((c) => c.username === "mobile-app")!;
+    expect(consumer.groups).toEqual(["partners"]);
+    expect(consumer.credentials.key_auth[0]!.key_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(config)).not.toContain("mobile-secret-key");
+    expect(consumer.credentials.jwt[0]).toMatchObject({ key: "mobile-issuer", algorithms: ["HS256"] });
+    expect(result.warnings).toContain("plugin proxy-cache (global): plugin is not supported; not imported");
   });
 });
