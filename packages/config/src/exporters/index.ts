@@ -1,0 +1,1 @@
+export { exportKong, type KongExport } from "./kong-exporter.ts";

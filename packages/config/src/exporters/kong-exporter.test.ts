@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../yaml.ts";
+import { exportKong } from "./kong-exporter.ts";
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../importers/fixtures", name), "utf8");
+
+function parse(text: string) {
+  const r = parseConfigText(text);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r;
+}
+
+describe("Kong export", () => {
+  it("round-trips Kong → Switchyard → Kong → Switchyard to the same config", () => {
+    const first = parse(fixture("kong.yaml"));
+    const exported = exportKong(first.config);
+    const second = parse(stringify(exported.document));
+    expect(second.format).toBe("kong");
+    expect(second.config.routes).toEqual(first.config.routes);
+    expect(second.config.services.map((s) => [s.name, s.targets, s.trafficPolicy?.loadBalancer])).toEqual(first.config.services.map((s) => [s.name, s.targets, s.trafficPolicy?.loadBalancer]));
+  });
+
+  it("keeps plugins and consumer groups across the round trip, and says keys can't be exported", () => {
+    const first = parse(fixture("kong-plugins.yaml"));
+    const exported = exportKong(first.config);
+    const second = parse(stringify(exported.document));
+    expect(second.config.policies?.map((p) => [p.type, p.scope, p.config])).toEqual(first.config.policies?.map((p) => [p.type, p.scope, p.config]));
+    expect(second.config.consumers?.[0]?.groups).toEqual(["partners"]);
+    expect(exported.warnings.some((w) => w.includes("can't be exported"))).toBe(true);
+  });
+
+  it("reports what Kong can't express: a weighted split between subsets", () => {
+    const istio = parse(fixture("istio-canary.yaml"));
+    const { warnings } = exportKong(istio.config);
+    expect(warnings.some((w) => w.includes("weighted split has no Kong OSS equivalent"))).toBe(true);
+  });
+});

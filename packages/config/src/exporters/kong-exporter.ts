@@ -1,0 +1,128 @@
+import type { GatewayConfig } from "../gateway-config.ts";
+import type { Route } from "../route.ts";
+import type { Service } from "../service.ts";
+
+/** Our policy type → Kong plugin name (the reverse of the importer's table). */
+const PLUGIN_NAME: Record<string, string> = {
+  "rate-limit": "rate-limiting",
+  "key-auth": "key-auth",
+  jwt: "jwt",
+  "basic-auth": "basic-auth",
+  acl: "acl",
+  cors: "cors",
+  "ip-restriction": "ip-restriction",
+  "request-size-limit": "request-size-limiting",
+  "request-transformer": "request-transformer",
+  "response-transformer": "response-transformer",
+  "request-termination": "request-termination",
+};
+
+export interface KongExport { document: Record<string, unknown>; warnings: string[] }
+
+/**
+ * Our config → Kong declarative config (`_format_version: "3.0"`), so a Kong → Switchyard → Kong
+ * round trip keeps the meaning. What Kong OSS can't express (weighted splits across services or
+ * subsets, header-matched rules beyond one block, hashed API keys) is reported, never dropped silently.
+ */
+export function exportKong(config: GatewayConfig): KongExport {
+  const warnings: string[] = [];
+  const upstreams: Record<string, unknown>[] = [];
+  const services = config.services.map((s) => kongService(s, upstreams, warnings));
+  const byName = new Map(services.map((s) => [s.name as string, s]));
+  for (const route of config.routes) {
+    const exported = kongRoute(route, warnings);
+    const service = byName.get(exported.service);
+    if (service) (service.routes as unknown[]).push(exported.route);
+  }
+  const plugins = (config.policies ?? []).flatMap((p) => {
+    const name = PLUGIN_NAME[p.type];
+    if (!name) { warnings.push(`policy ${p.name}: type ${p.type} has no Kong plugin`); return []; }
+    const scope = p.scope.kind === "global" ? {} : { [p.scope.kind]: p.scope.name };
+    const pluginConfig: Record<string, unknown> = { ...(p.config as Record<string, unknown>) };
+    if (p.type === "rate-limit" && isRecord(pluginConfig.redis)) {
+      const redis = pluginConfig.redis;
+      delete pluginConfig.redis;
+      for (const [k, v] of Object.entries(redis)) pluginConfig[`redis_${k}`] = v;
+    }
+    return [{ name, instance_name: p.name, enabled: p.enabled, ...scope, config: pluginConfig }];
+  });
+  const consumers = (config.consumers ?? []).map((c) => {
+    if (c.credentials.key_auth.length || c.credentials.basic_auth.length) {
+      warnings.push(`consumer ${c.username}: API keys and passwords are stored hashed and can't be exported; issue new ones in Kong`);
+    }
+    return {
+      username: c.username,
+      ...(c.custom_id ? { custom_id: c.custom_id } : {}),
+      ...(c.groups.length ? { acls: c.groups.map((group) => ({ group })) } : {}),
+      ...(c.credentials.jwt.length
+        ? { jwt_secrets: c.credentials.jwt.map((j) => ({ key: j.key, algorithm: j.algorithms[0], ...(j.secret ? { secret: j.secret } : j.public_key ? { rsa_public_key: j.public_key } : {}) })) }
+        : {}),
+    };
+  });
+  return {
+    document: {
+      _format_version: "3.0",
+      services,
+      ...(upstreams.length ? { upstreams } : {}),
+      ...(plugins.length ? { plugins } : {}),
+      ...(consumers.length ? { consumers } : {}),
+    },
+    warnings,
+  };
+}
+
+function kongService(s: Service, upstreams: Record<string, unknown>[], warnings: string[]): Record<string, unknown> {
+  const timeouts = s.trafficPolicy?.timeouts;
+  const common = {
+    name: s.name,
+    ...(timeouts?.connectMs !== undefined ? { connect_timeout: timeouts.connectMs } : {}),
+    ...(timeouts?.requestMs !== undefined ? { read_timeout: timeouts.requestMs } : {}),
+    routes: [] as unknown[],
+  };
+  if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
+  const lb = s.trafficPolicy?.loadBalancer?.type;
+  if (s.targets.length === 1 && !lb) return { ...common, url: `http://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
+  const upstreamName = `${s.name}-upstream`;
+  upstreams.push({
+    name: upstreamName,
+    ...(lb === "least-request" ? { algorithm: "least-connections" } : lb === "round-robin" ? { algorithm: "round-robin" } : {}),
+    targets: s.targets.map((t) => ({ target: hostPort(t.host, t.port), weight: t.weight })),
+  });
+  if (lb && lb !== "least-request" && lb !== "round-robin") warnings.push(`service ${s.name}: load balancer ${lb} exported as round-robin`);
+  return { ...common, host: upstreamName, port: s.targets[0]!.port, protocol: "http" };
+}
+
+function kongRoute(r: Route, warnings: string[]): { service: string; route: Record<string, unknown> } {
+  const rule = r.rules[r.rules.length - 1]!;
+  if (r.rules.length > 1) warnings.push(`route ${r.name}: only its last (default) rule is exported; Kong routes have no ordered rules`);
+  const dests = rule.destinations.filter((d) => d.weight > 0);
+  const main = [...dests].sort((a, b) => b.weight - a.weight)[0] ?? rule.destinations[0]!;
+  if (new Set(dests.map((d) => `${d.service}/${d.subset ?? ""}`)).size > 1) {
+    warnings.push(`route ${r.name}: a weighted split has no Kong OSS equivalent; exported to its heaviest destination ${main.service}`);
+  }
+  const block = rule.match?.length === 1 ? rule.match[0]! : null;
+  if ((rule.match?.length ?? 0) > 1) warnings.push(`route ${r.name}: only the first of several match blocks is exported`);
+  const headers: Record<string, string[]> = {};
+  for (const [name, m] of Object.entries(block?.headers ?? {})) {
+    if ("exact" in m) headers[name] = [m.exact];
+    // Kong lists alternatives; the importer turns them into a|b, which maps straight back.
+    else if ("regex" in m && /^[^.*+?^${}()[\]\\|]+(\|[^.*+?^${}()[\]\\|]+)*$/.test(m.regex)) headers[name] = m.regex.split("|");
+    else warnings.push(`route ${r.name}: header match on ${name} can't be expressed in Kong`);
+  }
+  const path = r.path.type === "prefix" ? r.path.value : r.path.type === "regex" ? `~${r.path.value}` : `~^${escapeRegex(r.path.value)}$`;
+  return {
+    service: main.service,
+    route: {
+      name: r.name,
+      paths: [path],
+      ...(r.hosts.length ? { hosts: r.hosts } : {}),
+      ...(r.methods.length ? { methods: r.methods } : {}),
+      ...(Object.keys(headers).length ? { headers } : {}),
+      strip_path: r.stripPath,
+    },
+  };
+}
+
+const hostPort = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
