@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter, createUser, type AppRouter } from "@switchyard/api";
+import { appRouter, createUser, PORTAL_PUBLIC_PROCEDURES, type AppRouter } from "@switchyard/api";
 import { databaseTargets, type DatabaseSetup } from "@switchyard/db/testing";
 import { startControlPlane, type ControlPlane } from "./start-control-plane.ts";
 import { connectFakeDataPlane } from "./testing/fake-data-plane.ts";
@@ -113,11 +113,14 @@ describe.each(databaseTargets())("control plane on $kind", (target) => {
     expect(await anon.auth.login.mutate({ username: "admin", password: ADMIN_PASSWORD })).toEqual({ username: "admin", role: "admin" });
   });
 
-  it("rejects every procedure but auth.login without a session", async () => {
+  // The developer portal's sign-up, sign-in and catalog are public by design.
+  const PUBLIC = new Set<string>(["auth.login", ...PORTAL_PUBLIC_PROCEDURES]);
+
+  it("rejects every procedure but the public ones (auth.login, the portal's sign-up and catalog) without a session", async () => {
     const procedures = listProcedures();
     expect(procedures.length).toBeGreaterThanOrEqual(15);
     for (const [path, procedure] of procedures) {
-      if (path === "auth.login") continue;
+      if (PUBLIC.has(path)) continue;
       const type = procedure._def.type;
       if (type === "subscription") {
         const ws = wsClient(cp.url);
@@ -141,7 +144,7 @@ describe.each(databaseTargets())("control plane on $kind", (target) => {
     const procedures = listProcedures();
     const viewerCookie = await login(cp.url, "vera", "viewer-password");
     for (const [path, procedure] of procedures) {
-      if (procedure._def.type !== "mutation" || path === "auth.login" || path === "auth.logout") continue;
+      if (procedure._def.type !== "mutation" || PUBLIC.has(path) || path === "auth.logout") continue;
       const res = await fetch(`${cp.url}/trpc/${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", cookie: viewerCookie },

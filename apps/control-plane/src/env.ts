@@ -12,6 +12,9 @@ const EnvSchema = z.object({
   SWITCHYARD_DP_TOKEN: z.string().min(1, "SWITCHYARD_DP_TOKEN is required: the shared secret data planes present"),
   SWITCHYARD_SEED: z.enum(["demo", "none"]).default("demo"),
   SWITCHYARD_DEMO_BASE_PORT: z.coerce.number().int().min(1).max(65533).default(9001),
+  /** The console's public URL: developer-portal e-mails link to its /portal pages. Unset: 127.0.0.1 at SWITCHYARD_CONSOLE_PORT. */
+  SWITCHYARD_PORTAL_URL: z.url().optional(),
+  SWITCHYARD_CONSOLE_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

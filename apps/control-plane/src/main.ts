@@ -1,3 +1,4 @@
+import { configurePortalMail } from "@switchyard/api";
 import { readEnv } from "./env.ts";
 import { startControlPlane } from "./start-control-plane.ts";
 
@@ -9,6 +10,9 @@ const env = (() => {
     process.exit(1);
   }
 })();
+
+// Development mail: verification and reset links are printed to this log.
+configurePortalMail({ portalUrl: env.SWITCHYARD_PORTAL_URL ?? `http://127.0.0.1:${env.SWITCHYARD_CONSOLE_PORT}` });
 
 const controlPlane = await startControlPlane({
   port: env.SWITCHYARD_CP_PORT,

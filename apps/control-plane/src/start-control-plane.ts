@@ -9,6 +9,8 @@ import { appRouter, createBus, createContext, ensureAdminUser, markStaleDataPlan
 import { createDb, migrate, type Db } from "@switchyard/db";
 import { hasBearerToken } from "./bearer-token.ts";
 import { createDataPlaneHub } from "./data-plane-hub.ts";
+import { startEventRelay, type EventRelay } from "./event-relay.ts";
+import { startMetrics, type MetricsPipeline } from "./metrics/start-metrics.ts";
 
 export interface ControlPlaneOptions {
   /** 0 picks a free port. */
@@ -33,6 +35,8 @@ export interface ControlPlane {
   bus: Bus;
   /** The admin password generated at this start (first start without SWITCHYARD_ADMIN_PASSWORD), else null. */
   generatedAdminPassword: string | null;
+  /** Live series and per-minute rollups of the data planes' traffic. */
+  metrics: MetricsPipeline;
   stop(): Promise<void>;
 }
 
@@ -69,7 +73,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw error;
   }
 
-  const hub = createDataPlaneHub({ db, bus, controlPlaneId, pingIntervalMs, log });
+  let relay: EventRelay;
+  try {
+    relay = await startEventRelay({ db, bus, controlPlaneId, log });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const metrics = startMetrics({ db, bus, log });
+  const hub = createDataPlaneHub({ db, bus, controlPlaneId, pingIntervalMs, log, onStats: metrics.ingest });
 
   const contextFor = (req: http.IncomingMessage, res?: http.ServerResponse) =>
     createContext({
@@ -133,6 +145,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   } catch (error) {
     await hub.close();
+    await relay.close();
     await db.close();
     throw error;
   }
@@ -147,6 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     db,
     bus,
     generatedAdminPassword,
+    metrics,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -157,6 +171,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         trpcWss.close();
         server.closeAllConnections();
         await closed;
+        await metrics.close();
+        await relay.close();
         await db.close();
       })();
       return stopping;

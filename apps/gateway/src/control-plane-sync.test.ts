@@ -66,7 +66,7 @@ describe("gateway and control plane", () => {
     expect(metrics).toContain("switchyard_config_version 2");
     expect(metrics).toContain("switchyard_control_plane_connected 1");
     expect(metrics).toContain("switchyard_workers 2");
-    expect(metrics).toMatch(/switchyard_http_requests_total\{route="users",service="user-service",subset="v2",code="200",flag=""\} 20/);
+    expect(metrics).toMatch(/switchyard_http_requests_total\{route="users",service="user-service",subset="v2",code="200",flag="",consumer=""\} 20/);
   });
 
   it("nacks bad snapshots and keeps serving the old config", async () => {

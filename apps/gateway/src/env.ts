@@ -35,8 +35,16 @@ const EnvSchema = z
     SWITCHYARD_NODE_ID: z.string().min(1).max(200).optional(),
     SWITCHYARD_LABELS: LabelsText,
     SWITCHYARD_CACHE_DIR: z.string().min(1).default(DEFAULT_CACHE_DIR),
+    /** Redis for rate-limit policies with `policy: redis` that name none of their own. */
+    SWITCHYARD_REDIS_URL: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").default("redis://127.0.0.1:6379"),
     /** Standalone mode: serve this YAML/JSON config and don't connect to a control plane. */
     SWITCHYARD_CONFIG_FILE: z.string().min(1).optional(),
+    /** Access log: "stdout", "off", or a file path; one JSON line per (sampled) request. */
+    SWITCHYARD_ACCESS_LOG: z.string().min(1).default("stdout"),
+    /** Fraction of requests written to the access log, 0..1. */
+    SWITCHYARD_ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+    /** "true" adds Istio-compatible series (istio_requests_total, …) to /metrics. */
+    SWITCHYARD_ISTIO_METRICS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   })
   .superRefine((env, ctx) => {
     if (!env.SWITCHYARD_CONFIG_FILE && !env.SWITCHYARD_DP_TOKEN) {

@@ -10,13 +10,24 @@ export const GatewayErrors = {
   UPSTREAM_CONNECT_FAILURE: { code: "SY_ERR_UPSTREAM_CONNECT_FAILURE", status: 503, flag: "UF", message: "Could not connect to the upstream service" },
   UPSTREAM_TIMEOUT: { code: "SY_ERR_UPSTREAM_TIMEOUT", status: 504, flag: "UT", message: "The upstream service did not answer in time" },
   UPSTREAM_RESET: { code: "SY_ERR_UPSTREAM_RESET", status: 503, flag: "UC", message: "The upstream connection closed before a response" },
+  UPSTREAM_OVERFLOW: { code: "SY_ERR_UPSTREAM_OVERFLOW", status: 503, flag: "UO", message: "The upstream service is at its connection or request limit" },
+  RETRIES_EXHAUSTED: { code: "SY_ERR_RETRIES_EXHAUSTED", status: 503, flag: "URX", message: "The upstream service failed on every try" },
+  RETRIES_EXHAUSTED_TIMEOUT: { code: "SY_ERR_RETRIES_EXHAUSTED_TIMEOUT", status: 504, flag: "URX", message: "The upstream service timed out on every try" },
+  UNAUTHORIZED: { code: "SY_ERR_UNAUTHORIZED", status: 401, flag: "UAEX", message: "No valid credentials were presented" },
+  FORBIDDEN: { code: "SY_ERR_FORBIDDEN", status: 403, flag: "UAEX", message: "You cannot consume this service" },
+  IP_DENIED: { code: "SY_ERR_IP_DENIED", status: 403, flag: "RBAC", message: "Your IP address is not allowed" },
+  RATE_LIMITED: { code: "SY_ERR_RATE_LIMITED", status: 429, flag: "RL", message: "API rate limit exceeded" },
+  RATE_LIMIT_STORE_UNAVAILABLE: { code: "SY_ERR_RATE_LIMIT_STORE_UNAVAILABLE", status: 503, flag: "RLSE", message: "The rate-limit store is unavailable" },
+  PAYLOAD_TOO_LARGE: { code: "SY_ERR_PAYLOAD_TOO_LARGE", status: 413, flag: "PTL", message: "Request size limit exceeded" },
+  LENGTH_REQUIRED: { code: "SY_ERR_LENGTH_REQUIRED", status: 411, flag: "PTL", message: "A Content-Length header is required" },
+  TERMINATED: { code: "SY_ERR_TERMINATED", status: 503, flag: "TERM", message: "The service is not available" },
 } as const;
 
 export type GatewayErrorKey = keyof typeof GatewayErrors;
 export type GatewayError = (typeof GatewayErrors)[GatewayErrorKey];
 
 /** Flags counted in metrics; "" is a response relayed from upstream, DC a client that left first. */
-export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC"] as const;
+export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC", "UO", "URX", "UAEX", "RBAC", "RL", "RLSE", "PTL", "TERM"] as const;
 export type ResponseFlag = (typeof RESPONSE_FLAGS)[number];
 
 export function flagIndex(flag: ResponseFlag): number {

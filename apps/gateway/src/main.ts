@@ -20,7 +20,10 @@ await runGatewayProcess({
   controlPlane: env.SWITCHYARD_DP_TOKEN ? { url: env.SWITCHYARD_CP_URL, token: env.SWITCHYARD_DP_TOKEN } : null,
   configFile: env.SWITCHYARD_CONFIG_FILE ?? null,
   cacheDir: env.SWITCHYARD_CACHE_DIR,
+  redisUrl: env.SWITCHYARD_REDIS_URL,
   nodeId: env.SWITCHYARD_NODE_ID,
   labels: env.SWITCHYARD_LABELS,
+  accessLog: { destination: env.SWITCHYARD_ACCESS_LOG, sampleRate: env.SWITCHYARD_ACCESS_LOG_SAMPLE },
+  istioMetrics: env.SWITCHYARD_ISTIO_METRICS,
   logger: log,
 });

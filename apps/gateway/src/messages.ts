@@ -1,13 +1,22 @@
-import type { Snapshot } from "@switchyard/config";
+import type { Snapshot, StatsRow } from "@switchyard/config";
+import type { AccessLogOptions } from "./worker/access-log.ts";
+import type { PolicySharedInit } from "./policies/policy-shared-init.ts";
 
 /** Messages between the supervisor (main thread) and proxy workers. Plain data only. */
 export type ToWorker =
   | { type: "config"; seq: number; snapshot: Snapshot }
   | { type: "flush"; id: number }
-  | { type: "drain"; timeoutMs: number };
+  | { type: "drain"; timeoutMs: number }
+  /** Active health check verdict for an upstream origin ("http://host:port"), from the process's checker. */
+  | { type: "health"; origin: string; healthy: boolean };
 
-/** One counter row: requests since the previous report, by label set. */
-export type StatRow = [route: string, service: string, subset: string, code: number, flag: string, count: number];
+/** One label set's traffic since the previous report (the wire row plus upstream timings, which stay on the gateway). */
+export interface StatRow extends StatsRow {
+  /** Sparse upstream-latency buckets: [bucketIndex, count, …]. */
+  upstream: number[];
+  upstreamSumMs: number;
+  upstreamCount: number;
+}
 
 export type FromWorker =
   | { type: "listening"; port: number }
@@ -25,4 +34,9 @@ export interface WorkerInit {
   snapshot: Snapshot | null;
   seq: number;
   statsIntervalMs: number;
+  /** Origins the health checker currently holds unhealthy. */
+  unhealthy?: string[];
+  accessLog: AccessLogOptions;
+  /** Shared memory and channels of the edge policies (local rate-limit counters, JWKS). */
+  policies?: PolicySharedInit;
 }

@@ -112,9 +112,9 @@ describe("proxying", () => {
     expect([uh.status, uh.headers["x-switchyard-flag"], (uh.json.error as { code: string }).code]).toEqual([503, "UH", "SY_ERR_NO_HEALTHY_UPSTREAM"]);
 
     const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
-    expect(metrics).toContain('switchyard_http_requests_total{route="dead",service="dead",subset="",code="503",flag="UF"} 1');
-    expect(metrics).toContain('switchyard_http_requests_total{route="slow",service="order-service",subset="",code="504",flag="UT"} 1');
-    expect(metrics).toContain('switchyard_http_requests_total{route="empty",service="empty",subset="none",code="503",flag="UH"} 1');
+    expect(metrics).toContain('switchyard_http_requests_total{route="dead",service="dead",subset="",code="503",flag="UF",consumer=""} 1');
+    expect(metrics).toContain('switchyard_http_requests_total{route="slow",service="order-service",subset="",code="504",flag="UT",consumer=""} 1');
+    expect(metrics).toContain('switchyard_http_requests_total{route="empty",service="empty",subset="none",code="503",flag="UH",consumer=""} 1');
   });
 
   it("forwards the canonical path, strips hop-by-hop headers and adds forwarding headers", async () => {

@@ -6,12 +6,16 @@ import { parseConfigText } from "@switchyard/config/yaml";
 import { formatFieldErrors } from "@switchyard/config";
 import { startAdminServer } from "./admin/admin-server.ts";
 import { GatewayMetrics } from "./admin/metrics.ts";
+import type { MetricsRegistry } from "./admin/metrics-registry.ts";
+import type { AccessLogOptions } from "./worker/access-log.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { ControlPlaneClient, type SnapshotOutcome } from "./supervisor/control-plane-client.ts";
 import { resolveNodeId } from "./supervisor/node-identity.ts";
 import { SnapshotCache } from "./supervisor/snapshot-cache.ts";
 import { parseSnapshot } from "./supervisor/validate-snapshot.ts";
 import { WorkerPool } from "./supervisor/worker-pool.ts";
+import { startPolicyShared } from "./policies/policy-shared.ts";
+import { HealthChecker } from "./upstream/health-checker.ts";
 import { SOFTWARE_VERSION } from "./version.ts";
 
 export interface GatewayOptions {
@@ -23,6 +27,8 @@ export interface GatewayOptions {
   adminHost?: string;
   /** Proxy worker threads (default: available parallelism). */
   workers?: number;
+  /** Redis for rate-limit policies with `policy: redis` that name none (default redis://127.0.0.1:6379). */
+  redisUrl?: string;
   /** Where snapshots come from, unless `snapshot` or `configFile` makes the gateway standalone. */
   controlPlane?: { url: string; token: string; minBackoffMs?: number; maxBackoffMs?: number } | null;
   /** Standalone: serve this snapshot; no control plane. */
@@ -37,6 +43,12 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** How often workers report counters (default 500 ms). */
   statsIntervalMs?: number;
+  /** How often merged stats go to the control plane (default 1000 ms). */
+  statsReportMs?: number;
+  /** Expose Istio-compatible series on /metrics too. */
+  istioMetrics?: boolean;
+  /** Access log destination ("stdout", "off" or a file path) and sampling; default off. */
+  accessLog?: AccessLogOptions;
   logger?: Logger;
 }
 
@@ -44,6 +56,8 @@ export interface RunningGateway {
   proxyPort: number;
   adminPort: number;
   nodeId: string;
+  /** Where other parts register their counters and gauges for /metrics. */
+  metrics: MetricsRegistry;
   stop(): Promise<void>;
 }
 
@@ -72,7 +86,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const cacheDir = options.cacheDir ?? null;
   const cache = cacheDir === null ? null : new SnapshotCache(cacheDir);
   const nodeId = options.nodeId ?? (await resolveNodeId(cacheDir));
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics({ istio: options.istioMetrics ?? false, softwareVersion: SOFTWARE_VERSION });
   const drainMs = options.drainTimeoutMs ?? 10_000;
 
   const standalone = await standaloneSnapshot(options);
@@ -88,11 +102,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   }
   if (!standalone && !options.controlPlane) throw new Error("a control plane (url and token) is required unless a snapshot or config file is given");
 
+  // Shared by every worker: exact local rate limits across threads, one JWKS fetcher per process.
+  const policyShared = startPolicyShared({ redisUrl: options.redisUrl ?? "redis://127.0.0.1:6379", log });
   const workers = new WorkerPool({
+    policies: policyShared.init,
     count: Math.max(1, options.workers ?? availableParallelism()),
     port: options.proxyPort ?? 8080,
     host: options.proxyHost ?? "0.0.0.0",
     statsIntervalMs: options.statsIntervalMs ?? 500,
+    accessLog: options.accessLog,
     log,
     onStats: (rows) => metrics.addRows(rows),
   });
@@ -110,18 +128,28 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       metrics.configVersion = current?.version ?? 0;
       metrics.workers = workers.liveWorkers;
       metrics.controlPlaneConnected = client?.connected ?? false;
-      return metrics.render();
+      metrics.workerRestarts = workers.restarts;
+      return metrics.render() + policyShared.metricsText();
     },
   });
+
+  // Active health checks run here, once per process; workers get the verdicts.
+  const health = new HealthChecker({ log, onChange: (origin, healthy) => workers.setHealth(origin, healthy) });
+  health.update(current?.config ?? null);
 
   try {
     await workers.start(current);
   } catch (e) {
+    health.stop();
+    policyShared.stop();
     await workers.stop(0);
     await admin.close();
     throw e;
   }
-  if (current) metrics.configVersion = current.version;
+  if (current) {
+    metrics.configVersion = current.version;
+    metrics.configCreatedAt = Date.parse(current.createdAt) || null;
+  }
   log("info", `proxy listening on ${options.proxyHost ?? "0.0.0.0"}:${workers.proxyPort} with ${options.workers ?? availableParallelism()} workers; admin on ${options.adminHost ?? "127.0.0.1"}:${admin.port}`);
 
   async function applySnapshot(raw: unknown): Promise<SnapshotOutcome> {
@@ -144,7 +172,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return { version, hash, error: (e as Error).message };
     }
     current = snapshot;
+    health.update(snapshot.config);
     metrics.configVersion = snapshot.version;
+    metrics.configCreatedAt = Date.parse(snapshot.createdAt) || null;
     log("info", `applied config version ${snapshot.version} (${snapshot.hash.slice(0, 12)})`);
     return { version, hash, error: null };
   }
@@ -170,16 +200,37 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     client.start();
   }
 
+  // Once a second: collect the workers' latest counts and send the merged delta upstream. While
+  // disconnected the deltas keep accumulating and go out as one interval on reconnect.
+  const reportMs = options.statsReportMs ?? 1_000;
+  let lastReport = Date.now();
+  let reporting = false;
+  const reporter = setInterval(() => {
+    if (client === null || !client.connected || reporting) return;
+    reporting = true;
+    workers.flushStats().then(() => {
+      const now = Date.now();
+      const rows = metrics.takePending();
+      if (client?.sendStats({ type: "stats", at: now, intervalMs: now - lastReport, rows }) === false) metrics.addPendingBack(rows);
+      lastReport = now;
+    }).finally(() => { reporting = false; });
+  }, reportMs);
+  reporter.unref();
+
   let stopping: Promise<void> | null = null;
   return {
     proxyPort: workers.proxyPort,
     adminPort: admin.port,
     nodeId,
+    metrics: metrics.registry,
     stop: () => {
       stopping ??= (async () => {
+        clearInterval(reporter);
         log("info", `stopping: draining in-flight requests (up to ${drainMs} ms)`);
         await client?.stop();
+        health.stop();
         await workers.stop(drainMs);
+        policyShared.stop();
         await admin.close();
         log("info", "stopped");
       })();

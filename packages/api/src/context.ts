@@ -12,6 +12,8 @@ export interface Context {
   bus: Bus;
   /** Raw credentials of the request, for logout. */
   sessionToken: string | null;
+  /** The developer portal's session token (cookie sy_dev_session), separate from console sessions. */
+  devSessionToken?: string | null;
 }
 
 export interface CreateContextOptions {
@@ -32,6 +34,7 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
     ip: options.ip,
     session,
     sessionToken,
+    devSessionToken: readCookie(header(options.headers.cookie), "sy_dev_session"),
     setCookie: options.setCookie ?? (() => {}),
   };
 }

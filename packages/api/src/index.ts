@@ -22,3 +22,14 @@ export {
   markDataPlaneDisconnected,
   markStaleDataPlanesDisconnected,
 } from "./data-plane-router/record-data-plane.ts";
+export { getRolloutTargets, getTargetVersions, targetFor, type RolloutTargets } from "./config-router/get-rollout-targets.ts";
+export { haltRollout } from "./config-router/halt-rollout.ts";
+export { rollbackConfig } from "./config-router/rollback-config.ts";
+export { promoteConfig } from "./config-router/promote-config.ts";
+export { listConfigVersions, type ConfigVersionSummary } from "./config-router/list-config-versions.ts";
+export { lineDiff, normalizedYaml, type DiffLine } from "./config-router/diff-config-versions.ts";
+export { liveMetricsFor, LiveMetrics, type MinuteCell } from "./metrics-router/live-metrics.ts";
+export { recordMetricMinutes } from "./metrics-router/record-metric-minutes.ts";
+export type { MetricsPoint, SubsetStats } from "./metrics-router/series-point.ts";
+export { PORTAL_PUBLIC_PROCEDURES } from "./portal-router/portal-procedures.ts";
+export { configurePortalMail, logMailSender, type MailSender } from "./portal-router/auth/mail-sender.ts";

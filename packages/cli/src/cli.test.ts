@@ -158,4 +158,38 @@ describe("switchyard CLI against a running control plane", () => {
     const failed = await promisify(execFile)("npx", ["switchyard", "validate", "-f", path.join(dir, "bad.yaml")], { cwd: REPO_ROOT }).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
   });
+
+  it("diffs a file against the running version: exit 0 when equal, 1 with a unified diff when not", async () => {
+    expect(await run(["diff", "-f", "good.yaml"], env, dir)).toEqual({ code: 0, stdout: "", stderr: "" });
+    await writeFile(path.join(dir, "changed.yaml"), goodConfig.replace("timeoutMs: 5s", "timeoutMs: 7s"));
+    const changed = await run(["diff", "-f", "changed.yaml"], env, dir);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain("--- running (version 1)");
+    expect(changed.stdout).toContain("+++ changed.yaml");
+    expect(changed.stdout).toMatch(/^-\s+timeoutMs: 5000$/m);
+    expect(changed.stdout).toMatch(/^\+\s+timeoutMs: 7000$/m);
+    // Same meaning written differently (flow style, "5s" vs 5000, key order) is no difference.
+    await writeFile(path.join(dir, "same.yaml"), goodConfig.replace("timeoutMs: 5s", "timeoutMs: 5000"));
+    expect((await run(["diff", "-f", "same.yaml"], env, dir)).code).toBe(0);
+    const bad = await run(["diff", "-f", "bad.yaml"], env, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("bad.yaml is invalid:");
+  });
+
+  it("lists history and rolls back to an earlier version", async () => {
+    const second = await run(["apply", "-f", "changed.yaml", "-m", "seven seconds"], env, dir);
+    expect(second.stdout).toMatch(/^Applied: version 2 /);
+    const history = await run(["history"], env, dir);
+    const lines = history.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^VERSION\s+CREATED\s+AUTHOR\s+ROLLOUT\s+RUNNING\s+HASH\s+MESSAGE$/);
+    expect(lines[1]).toMatch(/^2\s+\d{4}-\S+\s+admin\s+full\s+0\s+[0-9a-f]{12}\s+seven seconds$/);
+    expect(lines[2]).toMatch(/^1\s+.*\sfirst$/);
+    const back = await run(["rollback", "1"], env, dir);
+    expect(back).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rolled back: version 3 has the config of version 1 /) });
+    expect((await run(["diff", "-f", "good.yaml"], env, dir)).code).toBe(0);
+    expect(await run(["rollback", "1"], env, dir)).toMatchObject({ code: 0, stdout: "Unchanged: version 3 already has the config of version 1\n" });
+    const missing = await run(["rollback", "42"], env, dir);
+    expect(missing).toMatchObject({ code: 1, stderr: "Error: No version 42\n" });
+    expect((await run(["rollback", "x"], env, dir)).stderr).toContain("Usage: switchyard rollback <version>");
+  });
 });

@@ -1,5 +1,9 @@
 import { applyCommand } from "./commands/apply-command.ts";
+import { diffCommand } from "./commands/diff-command.ts";
 import { exportCommand } from "./commands/export-command.ts";
+import { historyCommand } from "./commands/history-command.ts";
+import { rollbackCommand } from "./commands/rollback-command.ts";
+import { gatewayCommand } from "./commands/gateway-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { validateCommand } from "./commands/validate-command.ts";
 import { describeError } from "./cli-error.ts";
@@ -10,9 +14,14 @@ const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
   apply -f <file> [-m <message>]   validate a config file and publish it as a new version
-  export [-o <file>]               print (or write) the current config as YAML
+  diff -f <file>                   show how a config file differs from the running version (exit 1 if it does)
+  export [-o <file>] [--format kong]  print (or write) the current config as YAML (ours or Kong's)
+  history [-n <count>]             list published versions, newest first
+  rollback <version> [-m <msg>]    publish an earlier version's config as a new version
   status                           list data planes and the config version they run
   validate -f <file>               check a config file offline
+  gateway --config <file> [--port N] [--admin-port N] [--workers N]
+                                   run a standalone data plane from a config file
 
 Environment:
   SWITCHYARD_URL             control plane (default http://127.0.0.1:4000)
@@ -36,12 +45,20 @@ export async function runCli(argv: string[], io: CliIo, rawEnv?: Record<string, 
     switch (command) {
       case "apply":
         return await applyCommand(args, io, env);
+      case "diff":
+        return await diffCommand(args, io, env);
+      case "history":
+        return await historyCommand(args, io, env);
+      case "rollback":
+        return await rollbackCommand(args, io, env);
       case "export":
         return await exportCommand(args, io, env);
       case "status":
         return await statusCommand(args, io, env);
       case "validate":
         return await validateCommand(args, io);
+      case "gateway":
+        return await gatewayCommand(args, io);
       default:
         io.stderr(`Unknown command "${command}"\n\n${USAGE}`);
         return 1;

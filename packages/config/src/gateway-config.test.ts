@@ -127,3 +127,34 @@ describe("parseConfigText", () => {
     expect(parseConfigText("services: [").ok).toBe(false);
   });
 });
+
+describe("service traffic policy (resilience)", () => {
+  const withPolicy = (trafficPolicy: unknown, extra: Record<string, unknown> = {}) => {
+    const c = base() as { services: Record<string, unknown>[] };
+    c.services[0] = { ...c.services[0], trafficPolicy, ...extra };
+    return c;
+  };
+
+  it("parses Istio-style resilience settings with defaults and stays idempotent", () => {
+    const parsed = GatewayConfigSchema.parse(withPolicy({
+      loadBalancer: { type: "consistent-hash", consistentHash: { httpHeaderName: "X-User" } },
+      connectionPool: { tcp: { maxConnections: 10, connectTimeoutMs: "2s" }, http: { http1MaxPendingRequests: 5, http2MaxRequests: 100 } },
+      outlierDetection: { consecutiveGatewayErrors: 3 },
+      retries: { attempts: 3, retryOn: ["5xx", "reset", "503"] },
+      retryBudget: {},
+    }, { healthCheck: { path: "/healthz" } }));
+    const policy = parsed.services[0]!.trafficPolicy!;
+    expect(policy.outlierDetection).toEqual({ consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, intervalMs: 10_000, baseEjectionTimeMs: 30_000, maxEjectionPercent: 10, minHealthPercent: 0 });
+    expect(policy.connectionPool?.tcp?.connectTimeoutMs).toBe(2_000);
+    expect(policy.loadBalancer?.consistentHash).toEqual({ httpHeaderName: "x-user", algorithm: "ring" });
+    expect(policy.retryBudget).toEqual({ budgetPercent: 20, minRetryConcurrency: 3 });
+    expect(parsed.services[0]!.healthCheck).toMatchObject({ path: "/healthz", intervalMs: 10_000, healthyThreshold: 2, unhealthyThreshold: 3 });
+    expect(GatewayConfigSchema.parse(parsed)).toEqual(parsed);
+  });
+
+  it("rejects a consistent hash without exactly one key, and unknown retry conditions", () => {
+    expect(errorsOf(withPolicy({ loadBalancer: { type: "consistent-hash" } })).map((e) => e.path)).toContain("services.0.trafficPolicy.loadBalancer.consistentHash");
+    expect(errorsOf(withPolicy({ loadBalancer: { type: "consistent-hash", consistentHash: { httpHeaderName: "a", useSourceIp: true } } }))).not.toEqual([]);
+    expect(errorsOf(withPolicy({ retries: { retryOn: ["sometimes"] } })).map((e) => e.path)).toContain("services.0.trafficPolicy.retries.retryOn.0");
+  });
+});

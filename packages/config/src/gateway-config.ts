@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { RouteSchema } from "./route.ts";
 import { ServiceSchema } from "./service.ts";
+import { SettingsSchema } from "./settings.ts";
+import { ConsumerSchema } from "./consumer.ts";
+import { checkPolicyReferences } from "./policies/check-policy-references.ts";
+import { PolicySchema } from "./policies/policy.ts";
 
 /**
  * The whole declarative config: what `switchyard apply -f` takes, what the control plane stores
@@ -11,6 +15,10 @@ export const GatewayConfigSchema = z
   .object({
     services: z.array(ServiceSchema).default([]),
     routes: z.array(RouteSchema).default([]),
+    /** Optional (not defaulted) so configs without them keep their hash. */
+    policies: z.array(PolicySchema).optional(),
+    consumers: z.array(ConsumerSchema).optional(),
+    settings: SettingsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const services = new Map<string, Set<string>>();
@@ -35,6 +43,14 @@ export const GatewayConfigSchema = z
       }
       routeNames.add(route.name);
       route.rules.forEach((rule, j) => {
+        if (rule.mirror) {
+          const subsets = services.get(rule.mirror.service);
+          const path = ["routes", i, "rules", j, "mirror"];
+          if (!subsets) ctx.addIssue({ code: "custom", path: [...path, "service"], message: `Unknown service "${rule.mirror.service}"` });
+          else if (rule.mirror.subset !== undefined && !subsets.has(rule.mirror.subset)) {
+            ctx.addIssue({ code: "custom", path: [...path, "subset"], message: `Service "${rule.mirror.service}" has no subset "${rule.mirror.subset}"` });
+          }
+        }
         rule.destinations.forEach((dest, k) => {
           const subsets = services.get(dest.service);
           const path = ["routes", i, "rules", j, "destinations", k];
@@ -46,6 +62,15 @@ export const GatewayConfigSchema = z
         });
       });
     });
+
+    if (config.policies !== undefined || config.consumers !== undefined) {
+      checkPolicyReferences({
+        services: new Set(services.keys()),
+        routes: routeNames,
+        policies: config.policies ?? [],
+        consumers: config.consumers ?? [],
+      }, ctx);
+    }
   });
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DurationMs } from "./duration.ts";
 import { HostPatternSchema, NameSchema } from "./names.ts";
 import { checkRegex } from "./regex-safety.ts";
+import { RetriesSchema } from "./retries.ts";
 
 const SafeRegex = z.string().superRefine((source, ctx) => {
   const problem = checkRegex(source);
@@ -25,8 +26,66 @@ export const RuleMatchSchema = z.object({
   headers: z.record(z.string().min(1).transform((h) => h.toLowerCase()), StringMatchSchema).optional(),
   query: z.record(z.string().min(1), StringMatchSchema).optional(),
   methods: z.array(HttpMethodSchema).optional(),
+  cookies: z.record(z.string().min(1), StringMatchSchema).optional(),
 });
 export type RuleMatch = z.infer<typeof RuleMatchSchema>;
+
+const HeaderName = z
+  .string()
+  .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "A header name (letters, digits and !#$%&'*+-.^_`|~)")
+  .transform((h) => h.toLowerCase())
+  .refine((h) => !["host", "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive", "te", "trailer"].includes(h),
+    "This header is managed by the gateway (use rewrite.authority for the host)");
+const HeaderValue = z.string().max(8_192).regex(/^[^\r\n\0]*$/, "Header values cannot contain line breaks");
+
+/** Header changes (Istio Headers.HeaderOperations): set replaces, add appends, remove deletes. */
+export const HeaderOperationsSchema = z.object({
+  set: z.record(HeaderName, HeaderValue).optional(),
+  add: z.record(HeaderName, HeaderValue).optional(),
+  remove: z.array(HeaderName).optional(),
+});
+
+/** Istio HTTPRewrite: `uri` replaces the matched path prefix, `uriRegexRewrite` rewrites by regex, `authority` the Host. */
+export const RewriteSchema = z.object({
+  uri: z.string().startsWith("/", "Must start with /").optional(),
+  uriRegexRewrite: z.object({ match: SafeRegex, rewrite: z.string() }).optional(),
+  authority: z.string().min(1).max(261).regex(/^[A-Za-z0-9.\-:[\]]+$/, "A host or host:port").optional(),
+}).refine((r) => !(r.uri !== undefined && r.uriRegexRewrite !== undefined), "Use either uri or uriRegexRewrite, not both");
+
+/** Istio HTTPRedirect; unset parts keep the request's. */
+export const RedirectSchema = z.object({
+  uri: z.string().startsWith("/", "Must start with /").optional(),
+  authority: z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-[\]:]+$/, "A host name").optional(),
+  scheme: z.enum(["http", "https"]).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  redirectCode: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).default(301),
+});
+
+/** Istio HTTPDirectResponse: the gateway answers itself. */
+export const DirectResponseSchema = z.object({
+  status: z.number().int().min(200).max(599),
+  body: z.string().max(65_536).optional(),
+  contentType: z.string().max(200).default("text/plain; charset=utf-8"),
+});
+
+/**
+ * Sticky split: the side of a weighted split is picked by a hash of this request attribute
+ * instead of at random, so one user stays on one version while the aggregate split holds.
+ */
+export const StickySplitSchema = z.object({
+  header: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
+  cookie: z.string().min(1).optional(),
+  clientIp: z.literal(true).optional(),
+  consumer: z.literal(true).optional(),
+}).refine((s) => [s.header, s.cookie, s.clientIp, s.consumer].filter((v) => v !== undefined).length === 1,
+  "Stick on exactly one of header, cookie, clientIp, consumer");
+
+/** Istio mirror + mirrorPercentage: a copy of the request, fire-and-forget. */
+export const MirrorSchema = z.object({
+  service: NameSchema,
+  subset: NameSchema.optional(),
+  percentage: z.number().min(0).max(100).default(100),
+});
 
 export const DestinationSchema = z.object({
   service: NameSchema,
@@ -36,19 +95,13 @@ export const DestinationSchema = z.object({
 });
 export type Destination = z.infer<typeof DestinationSchema>;
 
-export const RetriesSchema = z.object({
-  attempts: z.number().int().min(0).max(10).default(2),
-  perTryTimeoutMs: DurationMs.optional(),
-  retryOn: z.array(z.string()).default(["connect-failure", "refused-stream", "unavailable", "cancelled"]),
-});
-
 export const RuleSchema = z.object({
   name: z.string().max(100).optional(),
   /** Absent or empty: the rule matches every request that reached the route (the default rule). */
   match: z.array(RuleMatchSchema).optional(),
+  /** Empty (`[]`) only when the rule answers itself (redirect or directResponse). */
   destinations: z
     .array(DestinationSchema)
-    .min(1, "A rule needs at least one destination")
     .superRefine((dests, ctx) => {
       if (dests.length > 1 && dests.every((d) => d.weight === 0)) {
         ctx.addIssue({ code: "custom", message: "At least one destination needs a weight above 0" });
@@ -56,8 +109,28 @@ export const RuleSchema = z.object({
     }),
   timeoutMs: DurationMs.optional(),
   retries: RetriesSchema.optional(),
+  rewrite: RewriteSchema.optional(),
+  headers: z.object({ request: HeaderOperationsSchema.optional(), response: HeaderOperationsSchema.optional() }).optional(),
+  redirect: RedirectSchema.optional(),
+  directResponse: DirectResponseSchema.optional(),
+  stickySplit: StickySplitSchema.optional(),
+  mirror: MirrorSchema.optional(),
 });
 export type Rule = z.infer<typeof RuleSchema>;
+
+/** Each rule forwards somewhere or answers itself, not both. */
+function checkRuleTargets(rules: Rule[], ctx: z.RefinementCtx): void {
+  rules.forEach((rule, i) => {
+    const answers = (rule.redirect ? 1 : 0) + (rule.directResponse ? 1 : 0);
+    if (answers > 1) ctx.addIssue({ code: "custom", path: [i, "redirect"], message: "Use either redirect or directResponse" });
+    if (answers === 0 && rule.destinations.length === 0) {
+      ctx.addIssue({ code: "custom", path: [i, "destinations"], message: "A rule needs at least one destination" });
+    }
+    if (answers > 0 && rule.destinations.length > 0) {
+      ctx.addIssue({ code: "custom", path: [i, "destinations"], message: "A rule that redirects or answers directly has no destinations" });
+    }
+  });
+}
 
 export const PathMatchSchema = z
   .object({
@@ -87,9 +160,11 @@ export const RouteSchema = z.object({
   methods: z.array(HttpMethodSchema).default([]),
   /** Remove the matched prefix before forwarding (Kong strip_path). */
   stripPath: z.boolean().default(false),
+  /** Largest request body accepted, in bytes; larger ones get 413 before anything is sent upstream. */
+  maxRequestBodyBytes: z.number().int().min(0).max(1_099_511_627_776).optional(),
   /** Higher wins between routes that both match; ties go to the more specific route. */
   priority: z.number().int().min(-1000).max(1000).default(0),
-  rules: z.array(RuleSchema).min(1, "A route needs at least one rule"),
+  rules: z.array(RuleSchema).min(1, "A route needs at least one rule").superRefine(checkRuleTargets),
 });
 export type Route = z.infer<typeof RouteSchema>;
 export type RouteInput = z.input<typeof RouteSchema>;

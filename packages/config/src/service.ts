@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DurationMs } from "./duration.ts";
 import { LabelsSchema, NameSchema } from "./names.ts";
+import { RetriesSchema } from "./retries.ts";
 
 export const TargetSchema = z.object({
   host: z.string().min(1, "Host is required").max(253),
@@ -10,9 +11,34 @@ export const TargetSchema = z.object({
 });
 export type Target = z.infer<typeof TargetSchema>;
 
-export const LoadBalancerSchema = z.object({
-  type: z.enum(["round-robin", "least-request", "random"]).default("round-robin"),
-});
+/**
+ * What a consistent-hash balancer hashes (Istio LoadBalancerSettings.consistentHash): exactly one
+ * of a header, a cookie, the client IP or a query parameter. `algorithm` picks a ring (Ketama)
+ * or a Maglev table.
+ */
+export const ConsistentHashSchema = z
+  .object({
+    httpHeaderName: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
+    httpCookie: z.object({ name: z.string().min(1) }).optional(),
+    useSourceIp: z.boolean().optional(),
+    httpQueryParameterName: z.string().min(1).optional(),
+    algorithm: z.enum(["ring", "maglev"]).default("ring"),
+  })
+  .superRefine((h, ctx) => {
+    const keys = [h.httpHeaderName, h.httpCookie, h.useSourceIp === true ? true : undefined, h.httpQueryParameterName].filter((k) => k !== undefined);
+    if (keys.length !== 1) ctx.addIssue({ code: "custom", message: "Hash on exactly one of httpHeaderName, httpCookie, useSourceIp, httpQueryParameterName" });
+  });
+
+export const LoadBalancerSchema = z
+  .object({
+    type: z.enum(["round-robin", "least-request", "random", "consistent-hash"]).default("round-robin"),
+    consistentHash: ConsistentHashSchema.optional(),
+  })
+  .superRefine((lb, ctx) => {
+    if (lb.type === "consistent-hash" && !lb.consistentHash) {
+      ctx.addIssue({ code: "custom", path: ["consistentHash"], message: "consistent-hash needs a consistentHash key" });
+    }
+  });
 
 export const TimeoutsSchema = z.object({
   /** TCP connect timeout (Istio connectionPool.tcp.connectTimeout, default 10s). */
@@ -23,11 +49,73 @@ export const TimeoutsSchema = z.object({
   idleMs: DurationMs.optional(),
 });
 
+const Limit = z.number().int().min(1).max(4_294_967_295);
+
+/** Istio DestinationRule connectionPool; limits apply per gateway worker and destination. */
+export const ConnectionPoolSchema = z.object({
+  tcp: z.object({
+    /** Connections to each target host. */
+    maxConnections: Limit.optional(),
+    /** Overrides `timeouts.connectMs`; default 10s. */
+    connectTimeoutMs: DurationMs.optional(),
+  }).optional(),
+  http: z.object({
+    /** Requests waiting for a connection to a target once all are busy. */
+    http1MaxPendingRequests: Limit.optional(),
+    /** Requests in flight to the destination (also for HTTP/1.1). */
+    http2MaxRequests: Limit.optional(),
+    /** 1 disables keep-alive to the upstream. */
+    maxRequestsPerConnection: Limit.optional(),
+  }).optional(),
+});
+export type ConnectionPool = z.infer<typeof ConnectionPoolSchema>;
+
+/** Istio DestinationRule outlierDetection (Envoy semantics: consecutive errors eject inline). */
+export const OutlierDetectionSchema = z.object({
+  /** 5xx responses (and connect failures, resets, timeouts) in a row before ejection; 0 disables. */
+  consecutive5xxErrors: z.number().int().min(0).max(1000).default(5),
+  /** 502/503/504 (and local failures) in a row before ejection; unset disables. */
+  consecutiveGatewayErrors: z.number().int().min(1).max(1000).optional(),
+  /** While a host stays in, its ejection multiplier drops by one per interval. */
+  intervalMs: DurationMs.default(10_000),
+  /** A host is ejected for baseEjectionTime × times ejected, at most max(300s, base). */
+  baseEjectionTimeMs: DurationMs.default(30_000),
+  /** Share of hosts that may be ejected at once; at least one host always may. */
+  maxEjectionPercent: z.number().min(0).max(100).default(10),
+  /** Below this share of available hosts, ejection is ignored and all hosts take traffic. */
+  minHealthPercent: z.number().min(0).max(100).default(0),
+});
+export type OutlierDetection = z.infer<typeof OutlierDetectionSchema>;
+
+/** Envoy retry budget: retries in flight ≤ max(minRetryConcurrency, budgetPercent × active requests). */
+export const RetryBudgetSchema = z.object({
+  budgetPercent: z.number().min(0).max(100).default(20),
+  minRetryConcurrency: z.number().int().min(0).max(10_000).default(3),
+});
+export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
+
 export const TrafficPolicySchema = z.object({
   loadBalancer: LoadBalancerSchema.optional(),
   timeouts: TimeoutsSchema.optional(),
+  connectionPool: ConnectionPoolSchema.optional(),
+  outlierDetection: OutlierDetectionSchema.optional(),
+  /** Default retries for routes to this destination; a rule's own `retries` replace them. */
+  retries: RetriesSchema.optional(),
+  retryBudget: RetryBudgetSchema.optional(),
 });
 export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
+
+/** Active HTTP health check of every target of a service, run once per gateway process. */
+export const HealthCheckSchema = z.object({
+  path: z.string().startsWith("/").default("/"),
+  intervalMs: DurationMs.default(10_000),
+  timeoutMs: DurationMs.default(1_000),
+  /** Passing checks in a row that bring an unhealthy target back. */
+  healthyThreshold: z.number().int().min(1).max(100).default(2),
+  /** Failing checks in a row that take a target out. */
+  unhealthyThreshold: z.number().int().min(1).max(100).default(3),
+});
+export type HealthCheck = z.infer<typeof HealthCheckSchema>;
 
 export const SubsetSchema = z.object({
   name: NameSchema,
@@ -43,6 +131,7 @@ export const ServiceSchema = z.object({
   targets: z.array(TargetSchema).min(1, "A service needs at least one target"),
   subsets: z.array(SubsetSchema).default([]),
   trafficPolicy: TrafficPolicySchema.optional(),
+  healthCheck: HealthCheckSchema.optional(),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 export type ServiceInput = z.input<typeof ServiceSchema>;

@@ -1,5 +1,11 @@
 import type { GatewayConfig, Route, Rule, RuleMatch, Service, StringMatch, TrafficPolicy } from "@switchyard/config";
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
+import { compileRuleActions } from "./compile-rule-actions.ts";
+import { buildRouteIndex } from "./route-index.ts";
+
+/** Below this many entries a linear scan beats the index lookup. */
+const INDEX_FROM_ENTRIES = 16;
+import { mergePolicy, resolveHashKey, resolveOutlier, resolvePool, resolveRetry } from "./resolve-policy.ts";
 import type {
   CompiledCondition,
   CompiledConfig,
@@ -11,6 +17,7 @@ import type {
   CompiledTarget,
   HostMatcher,
   RouteEntry,
+  RouteMatch,
 } from "./compiled-types.ts";
 
 /**
@@ -40,8 +47,11 @@ export function compileConfig(config: GatewayConfig): CompiledConfig {
   });
   entries.sort((a, b) => compareEntries(a.entry, b.entry) || a.order - b.order);
 
+  const sorted = entries.map((e) => e.entry);
   return Object.freeze({
-    entries: Object.freeze(entries.map((e) => e.entry)),
+    index: sorted.length >= INDEX_FROM_ENTRIES ? buildRouteIndex(sorted) : null,
+    trustedProxies: Object.freeze([...(config.settings?.trustedProxies ?? [])]),
+    entries: Object.freeze(sorted),
     routes: Object.freeze(routes),
     destinations: Object.freeze(destinations),
   });
@@ -100,17 +110,23 @@ function compileRoute(route: Route, at: string, services: Map<string, Service>, 
 
   const rules = route.rules.map((rule, j) => compileRule(rule, j, `${at}.rules.${j}`, services, destinations));
 
-  return Object.freeze({
+  const frozenRules = Object.freeze(rules);
+  const compiled: CompiledRoute = {
     name: route.name,
     priority: route.priority,
     hosts: Object.freeze(hosts),
     pathType,
     pathValue,
     pathRegex,
+    pathRegexSource: pathType === "regex" ? route.path.value : null,
     methods: route.methods.length > 0 ? new Set<string>(route.methods) : null,
     stripPath: route.stripPath,
-    rules: Object.freeze(rules),
-  });
+    maxBodyBytes: route.maxRequestBodyBytes ?? null,
+    rules: frozenRules,
+    results: [],
+  };
+  (compiled as unknown as { results: RouteMatch[] }).results = frozenRules.map((rule, ruleIndex) => Object.freeze({ route: compiled, rule, ruleIndex }));
+  return Object.freeze(compiled);
 }
 
 function compileRule(rule: Rule, index: number, at: string, services: Map<string, Service>, destinations: CompiledDestination[]): CompiledRule {
@@ -118,50 +134,18 @@ function compileRule(rule: Rule, index: number, at: string, services: Map<string
     ? Object.freeze(rule.match.map((m, k) => compileMatchBlock(m, `${at}.match.${k}`)))
     : null;
 
-  const dests = rule.destinations.map((d, k) => {
-    const where = `${at}.destinations.${k}`;
-    const service = services.get(d.service);
-    if (!service) throw new ConfigCompileError(CompileErrorCode.UnknownService, `${where}.service`, `Unknown service "${d.service}"`);
-    let policy: TrafficPolicy | undefined = service.trafficPolicy;
-    let selector: Record<string, string> | null = null;
-    if (d.subset !== undefined) {
-      const subset = service.subsets.find((s) => s.name === d.subset);
-      if (!subset) {
-        throw new ConfigCompileError(CompileErrorCode.UnknownSubset, `${where}.subset`, `Service "${d.service}" has no subset "${d.subset}"`);
-      }
-      selector = subset.labels;
-      policy = mergePolicy(service.trafficPolicy, subset.trafficPolicy);
-    }
-    const targets: CompiledTarget[] = service.targets
-      .filter((t) => t.weight > 0 && (selector === null || Object.entries(selector).every(([key, v]) => t.labels[key] === v)))
-      .map((t) => Object.freeze({
-        host: t.host,
-        port: t.port,
-        weight: t.weight,
-        labels: Object.freeze({ ...t.labels }),
-        origin: `http://${formatHost(t.host)}:${t.port}`,
-        authority: t.port === 80 ? formatHost(t.host) : `${formatHost(t.host)}:${t.port}`,
-      }));
-    const compiled: CompiledDestination = Object.freeze({
-      id: destinations.length,
-      service: d.service,
-      subset: d.subset ?? "",
-      weight: d.weight,
-      targets: Object.freeze(targets),
-      targetWeightTotal: targets.reduce((sum, t) => sum + t.weight, 0),
-      timeoutMs: rule.timeoutMs ?? policy?.timeouts?.requestMs ?? null,
-      connectTimeoutMs: policy?.timeouts?.connectMs ?? null,
-      idleTimeoutMs: policy?.timeouts?.idleMs ?? null,
-      loadBalancer: policy?.loadBalancer?.type ?? "round-robin",
-    });
-    destinations.push(compiled);
-    return compiled;
-  });
+  const dests = rule.destinations.map((d, k) => compileDestination(d, `${at}.destinations.${k}`, rule, services, destinations, false));
+  const mirror = rule.mirror
+    ? Object.freeze({
+        destination: compileDestination({ ...rule.mirror, weight: 1 }, `${at}.mirror`, rule, services, destinations, true),
+        fraction: rule.mirror.percentage / 100,
+      })
+    : null;
 
   // Relative weights; a single destination gets everything whatever its weight (Istio).
   const cumulative: number[] = [];
   let total = 0;
-  if (dests.length === 1) {
+  if (dests.length <= 1) {
     total = 1;
     cumulative.push(1);
   } else {
@@ -177,17 +161,69 @@ function compileRule(rule: Rule, index: number, at: string, services: Map<string
     cumulative: Object.freeze(cumulative),
     weightTotal: total,
     timeoutMs: rule.timeoutMs ?? null,
+    ...compileRuleActions(rule, at),
+    mirror,
   });
 }
 
-function mergePolicy(base: TrafficPolicy | undefined, override: TrafficPolicy | undefined): TrafficPolicy | undefined {
-  if (!override) return base;
-  if (!base) return override;
-  return {
-    loadBalancer: override.loadBalancer ?? base.loadBalancer,
-    timeouts: { ...base.timeouts, ...override.timeouts },
-  };
+function compileDestination(
+  d: { service: string; subset?: string | undefined; weight: number },
+  where: string,
+  rule: Rule,
+  services: Map<string, Service>,
+  destinations: CompiledDestination[],
+  mirror: boolean,
+): CompiledDestination {
+  const service = services.get(d.service);
+  if (!service) throw new ConfigCompileError(CompileErrorCode.UnknownService, `${where}.service`, `Unknown service "${d.service}"`);
+  let policy: TrafficPolicy | undefined = service.trafficPolicy;
+  let selector: Record<string, string> | null = null;
+  if (d.subset !== undefined) {
+    const subset = service.subsets.find((s) => s.name === d.subset);
+    if (!subset) {
+      throw new ConfigCompileError(CompileErrorCode.UnknownSubset, `${where}.subset`, `Service "${d.service}" has no subset "${d.subset}"`);
+    }
+    selector = subset.labels;
+    policy = mergePolicy(service.trafficPolicy, subset.trafficPolicy);
+  }
+  const targets: CompiledTarget[] = service.targets
+    .filter((t) => t.weight > 0 && (selector === null || Object.entries(selector).every(([key, v]) => t.labels[key] === v)))
+    .map((t) => Object.freeze({
+      host: t.host,
+      port: t.port,
+      weight: t.weight,
+      labels: Object.freeze({ ...t.labels }),
+      origin: `http://${formatHost(t.host)}:${t.port}`,
+      authority: t.port === 80 ? formatHost(t.host) : `${formatHost(t.host)}:${t.port}`,
+    }));
+  const compiled: CompiledDestination = Object.freeze({
+    id: destinations.length,
+    service: d.service,
+    subset: d.subset ?? "",
+    weight: d.weight,
+    targets: Object.freeze(targets),
+    targetWeightTotal: targets.reduce((sum, t) => sum + t.weight, 0),
+    timeoutMs: rule.timeoutMs ?? policy?.timeouts?.requestMs ?? null,
+    connectTimeoutMs: policy?.connectionPool?.tcp?.connectTimeoutMs ?? policy?.timeouts?.connectMs ?? null,
+    idleTimeoutMs: policy?.timeouts?.idleMs ?? null,
+    loadBalancer: policy?.loadBalancer?.type ?? "round-robin",
+    hashKey: resolveHashKey(policy),
+    hashAlgorithm: policy?.loadBalancer?.consistentHash?.algorithm ?? "ring",
+    cluster: d.subset === undefined ? d.service : `${d.service}/${d.subset}`,
+    // A mirror is fire-and-forget: never retried.
+    retry: mirror ? null : resolveRetry(rule, policy),
+    retryBudget: Object.freeze({
+      percent: policy?.retryBudget?.budgetPercent ?? 20,
+      minConcurrency: policy?.retryBudget?.minRetryConcurrency ?? 3,
+    }),
+    pool: resolvePool(policy),
+    outlier: resolveOutlier(policy),
+    mirror,
+  });
+  destinations.push(compiled);
+  return compiled;
 }
+
 
 function formatHost(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
@@ -198,10 +234,13 @@ function compileMatchBlock(block: RuleMatch, at: string): CompiledMatchBlock {
     Object.freeze({ name: name.toLowerCase(), match: compileStringMatch(m, `${at}.headers.${name}`) }));
   const query: CompiledCondition[] = Object.entries(block.query ?? {}).map(([name, m]) =>
     Object.freeze({ name, match: compileStringMatch(m, `${at}.query.${name}`) }));
+  const cookies: CompiledCondition[] = Object.entries(block.cookies ?? {}).map(([name, m]) =>
+    Object.freeze({ name, match: compileStringMatch(m, `${at}.cookies.${name}`) }));
   return Object.freeze({
     methods: block.methods && block.methods.length > 0 ? new Set<string>(block.methods) : null,
     headers: Object.freeze(headers),
     query: Object.freeze(query),
+    cookies: Object.freeze(cookies),
   });
 }
 
@@ -214,7 +253,7 @@ function compileStringMatch(m: StringMatch, at: string): CompiledStringMatch {
 }
 
 /** Regexes match the whole value (Istio/RE2 full-match semantics), never a substring. */
-function buildRegex(source: string, at: string): RegExp {
+export function buildRegex(source: string, at: string): RegExp {
   try {
     return new RegExp(`^(?:${source})$`);
   } catch (e) {

@@ -1,4 +1,5 @@
 import type { Route, StringMatch } from "@switchyard/config";
+import type { RouteIndex } from "./route-index.ts";
 
 export type HttpMethod = Route["methods"][number];
 
@@ -28,7 +29,60 @@ export interface CompiledDestination {
   readonly timeoutMs: number | null;
   readonly connectTimeoutMs: number | null;
   readonly idleTimeoutMs: number | null;
-  readonly loadBalancer: "round-robin" | "least-request" | "random";
+  readonly loadBalancer: "round-robin" | "least-request" | "random" | "consistent-hash";
+  /** What consistent hashing hashes; null for the other balancers. */
+  readonly hashKey: CompiledHashKey | null;
+  readonly hashAlgorithm: "ring" | "maglev";
+  /** "service" or "service/subset": the key of circuit-breaker and retry-budget state. */
+  readonly cluster: string;
+  readonly retry: CompiledRetryPolicy | null;
+  readonly retryBudget: { readonly percent: number; readonly minConcurrency: number };
+  readonly pool: CompiledPoolLimits;
+  readonly outlier: CompiledOutlierDetection | null;
+  /** A mirror target: traffic copied there is not counted as the route's. */
+  readonly mirror: boolean;
+}
+
+export interface CompiledHashKey {
+  readonly kind: "header" | "cookie" | "ip" | "query";
+  /** Lower-cased header name, cookie name or query parameter; "" for the client IP. */
+  readonly name: string;
+}
+
+export interface CompiledRetryPolicy {
+  /** Retries after the first try (1 + attempts requests at most). */
+  readonly attempts: number;
+  readonly perTryTimeoutMs: number | null;
+  readonly backoffMs: number;
+  readonly retryNonIdempotent: boolean;
+  readonly connectFailure: boolean;
+  readonly refusedStream: boolean;
+  readonly reset: boolean;
+  readonly on5xx: boolean;
+  readonly gatewayError: boolean;
+  /** Listed status codes (retriable status codes). */
+  readonly codes: ReadonlySet<number>;
+}
+
+/** Istio connectionPool, resolved; Infinity where unlimited. */
+export interface CompiledPoolLimits {
+  readonly maxConnections: number;
+  readonly maxPending: number;
+  readonly maxRequests: number;
+  /** 0: unlimited. */
+  readonly maxRequestsPerConnection: number;
+  readonly connectTimeoutMs: number;
+}
+
+export interface CompiledOutlierDetection {
+  readonly consecutive5xx: number;
+  /** 0: off. */
+  readonly consecutiveGateway: number;
+  readonly intervalMs: number;
+  readonly baseEjectionMs: number;
+  readonly maxEjectionMs: number;
+  readonly maxEjectionPercent: number;
+  readonly minHealthPercent: number;
 }
 
 export type CompiledStringMatch =
@@ -49,6 +103,49 @@ export interface CompiledMatchBlock {
   readonly methods: ReadonlySet<string> | null;
   readonly headers: readonly CompiledCondition[];
   readonly query: readonly CompiledCondition[];
+  readonly cookies: readonly CompiledCondition[];
+}
+
+export interface CompiledHeaderOps {
+  /** [lower-cased name, value] pairs. */
+  readonly set: readonly (readonly [string, string])[];
+  readonly add: readonly (readonly [string, string])[];
+  readonly remove: readonly string[];
+}
+
+export interface CompiledRewrite {
+  /** Replaces the matched prefix (the whole path for exact and regex routes). */
+  readonly uri: string | null;
+  /** Every match of `regex` in the path is replaced by `substitution` ($1-style groups). */
+  readonly regex: RegExp | null;
+  readonly substitution: string;
+  /** Host header sent upstream instead of the target's. */
+  readonly authority: string | null;
+}
+
+export interface CompiledRedirect {
+  readonly status: number;
+  readonly uri: string | null;
+  readonly authority: string | null;
+  readonly scheme: string | null;
+  readonly port: number | null;
+}
+
+export interface CompiledDirectResponse {
+  readonly status: number;
+  readonly body: Uint8Array;
+  readonly contentType: string;
+}
+
+export interface CompiledSticky {
+  readonly kind: "header" | "cookie" | "ip" | "consumer";
+  readonly name: string;
+}
+
+export interface CompiledMirror {
+  readonly destination: CompiledDestination;
+  /** 0..1: share of requests copied. */
+  readonly fraction: number;
 }
 
 export interface CompiledRule {
@@ -61,6 +158,15 @@ export interface CompiledRule {
   readonly cumulative: readonly number[];
   readonly weightTotal: number;
   readonly timeoutMs: number | null;
+  readonly rewrite: CompiledRewrite | null;
+  readonly requestHeaders: CompiledHeaderOps | null;
+  readonly responseHeaders: CompiledHeaderOps | null;
+  /** The rule answers itself with a redirect or a fixed response; it has no destinations then. */
+  readonly redirect: CompiledRedirect | null;
+  readonly directResponse: CompiledDirectResponse | null;
+  /** Picks the weighted side by a request attribute's hash instead of at random. */
+  readonly sticky: CompiledSticky | null;
+  readonly mirror: CompiledMirror | null;
 }
 
 export type HostMatcher =
@@ -76,9 +182,15 @@ export interface CompiledRoute {
   readonly pathType: "prefix" | "exact" | "regex";
   readonly pathValue: string;
   readonly pathRegex: RegExp | null;
+  /** The regex as written (for indexing by its literal head); null for prefix and exact paths. */
+  readonly pathRegexSource: string | null;
   readonly methods: ReadonlySet<string> | null;
   readonly stripPath: boolean;
+  /** Largest request body in bytes; null: no limit. */
+  readonly maxBodyBytes: number | null;
   readonly rules: readonly CompiledRule[];
+  /** One match result per rule, built once so matching allocates nothing. */
+  readonly results: readonly RouteMatch[];
 }
 
 /** One (route, host pattern) pair, in match order. A route with several hosts has several entries. */
@@ -88,11 +200,15 @@ export interface RouteEntry {
 }
 
 export interface CompiledConfig {
+  /** settings.trustedProxies as written (CIDRs); empty: no proxy is trusted. */
+  readonly trustedProxies: readonly string[];
   /** Entries sorted by priority, then host specificity, then path specificity, then config order. */
   readonly entries: readonly RouteEntry[];
   readonly routes: readonly CompiledRoute[];
-  /** All destinations of all rules, indexed by `CompiledDestination.id`. */
+  /** All destinations of all rules (mirrors included), indexed by `CompiledDestination.id`. */
   readonly destinations: readonly CompiledDestination[];
+  /** Candidate lookup by host and first path segment; null for small tables (a scan is faster). */
+  readonly index: RouteIndex | null;
 }
 
 export interface MatchRequest {
@@ -106,9 +222,9 @@ export interface MatchRequest {
 }
 
 export interface RouteMatch {
-  route: CompiledRoute;
-  rule: CompiledRule;
-  ruleIndex: number;
+  readonly route: CompiledRoute;
+  readonly rule: CompiledRule;
+  readonly ruleIndex: number;
 }
 
 export type { StringMatch };

@@ -1,3 +1,4 @@
+import { cookieValue } from "./cookie-value.ts";
 import type {
   CompiledCondition,
   CompiledConfig,
@@ -6,8 +7,10 @@ import type {
   CompiledStringMatch,
   HostMatcher,
   MatchRequest,
+  RouteEntry,
   RouteMatch,
 } from "./compiled-types.ts";
+import { searchIndex } from "./route-index.ts";
 
 /**
  * Lower-cases a Host header value and drops its port and a trailing dot.
@@ -76,6 +79,10 @@ function blockMatches(block: CompiledMatchBlock, req: MatchRequest): boolean {
     const c = block.headers[i]!;
     if (!stringMatches(c.match, headerValue(req.headers, c.name))) return false;
   }
+  for (let i = 0; i < block.cookies.length; i++) {
+    const c = block.cookies[i]!;
+    if (!stringMatches(c.match, cookieValue(req.headers.cookie, c.name))) return false;
+  }
   if (block.query.length > 0) {
     const q = req.query;
     return conditionsHold(block.query, (name) => q?.get(name) ?? undefined);
@@ -83,29 +90,38 @@ function blockMatches(block: CompiledMatchBlock, req: MatchRequest): boolean {
   return true;
 }
 
+/** The entry's match for the request, or null: host, route methods, path, then the first rule that accepts. */
+function tryEntry(entry: RouteEntry, req: MatchRequest, host: string): RouteMatch | null {
+  if (!hostMatches(entry.host, host)) return null;
+  const route = entry.route;
+  if (route.methods !== null && !route.methods.has(req.method)) return null;
+  if (!pathMatches(route, req.path)) return null;
+  const rules = route.rules;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    if (rule.match === null) return route.results[r]!;
+    for (let b = 0; b < rule.match.length; b++) {
+      if (blockMatches(rule.match[b]!, req)) return route.results[r]!;
+    }
+  }
+  return null;
+}
+
 /**
  * First route (in table order) whose host, path and methods match and that has a matching
  * rule; within a route, the first rule whose match blocks accept the request (blocks are OR,
  * conditions in a block AND). A route whose rules all decline is skipped, so a more general
- * route behind it can still take the request.
+ * route behind it can still take the request. Big tables look only at the index's candidates,
+ * in the same order.
  */
 export function matchRoute(table: CompiledConfig, req: MatchRequest): RouteMatch | null {
   const host = normalizeHost(req.host);
   const entries = table.entries;
+  const index = table.index;
+  if (index !== null) return searchIndex(index, host, req.path, (i) => tryEntry(entries[i]!, req, host));
   for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    if (!hostMatches(entry.host, host)) continue;
-    const route = entry.route;
-    if (route.methods !== null && !route.methods.has(req.method)) continue;
-    if (!pathMatches(route, req.path)) continue;
-    const rules = route.rules;
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
-      if (rule.match === null) return { route, rule, ruleIndex: r };
-      for (let b = 0; b < rule.match.length; b++) {
-        if (blockMatches(rule.match[b]!, req)) return { route, rule, ruleIndex: r };
-      }
-    }
+    const found = tryEntry(entries[i]!, req, host);
+    if (found !== null) return found;
   }
   return null;
 }

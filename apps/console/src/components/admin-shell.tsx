@@ -5,24 +5,37 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button.tsx";
-import { CloseIcon, LogOutIcon, LogoIcon, MenuIcon, RoutesIcon, ServerIcon, ServicesIcon, SpinnerIcon } from "@/components/icons.tsx";
+import { ChartIcon } from "@/components/charts/chart-icon.tsx";
+import { AuditIcon, CloseIcon, HistoryIcon, LogOutIcon, LogoIcon, MenuIcon, RoutesIcon, ServerIcon, ServicesIcon, SpinnerIcon, UsersIcon } from "@/components/icons.tsx";
 import { LiveIndicator } from "@/components/live-indicator.tsx";
+import { PortalIcon } from "@/components/portal/portal-icon.tsx";
+import { ConsumerIcon } from "@/components/consumers/consumer-icon.tsx";
+import { PolicyIcon } from "@/components/policies/policy-icon.tsx";
+import { SimulatorIcon } from "@/components/simulator/simulator-icon.tsx";
 import { ThemeToggle } from "@/components/theme-toggle.tsx";
 import { cn } from "@/lib/cn.ts";
 import { errorCode } from "@/lib/trpc-error.ts";
 import { useTRPC } from "@/trpc/react.tsx";
 
 const NAV = [
-  { href: "/routes", label: "Routes", icon: RoutesIcon },
-  { href: "/services", label: "Services", icon: ServicesIcon },
-  { href: "/data-planes", label: "Data planes", icon: ServerIcon },
+  { href: "/dashboard", label: "Dashboard", icon: ChartIcon, adminOnly: false },
+  { href: "/routes", label: "Routes", icon: RoutesIcon, adminOnly: false },
+  { href: "/services", label: "Services", icon: ServicesIcon, adminOnly: false },
+  { href: "/consumers", label: "Consumers", icon: ConsumerIcon, adminOnly: false },
+  { href: "/policies", label: "Policies", icon: PolicyIcon, adminOnly: false },
+  { href: "/simulator", label: "Simulator", icon: SimulatorIcon, adminOnly: false },
+  { href: "/data-planes", label: "Data planes", icon: ServerIcon, adminOnly: false },
+  { href: "/history", label: "History", icon: HistoryIcon, adminOnly: false },
+  { href: "/users", label: "Users", icon: UsersIcon, adminOnly: true },
+  { href: "/audit", label: "Audit log", icon: AuditIcon, adminOnly: true },
+  { href: "/portal-admin", label: "Developer portal", icon: PortalIcon, adminOnly: false },
 ] as const;
 
-function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
+function NavLinks({ onNavigate, isAdmin }: { onNavigate?: () => void; isAdmin: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Sections" className="flex flex-col gap-1">
-      {NAV.map(({ href, label, icon: Icon }) => {
+      {NAV.filter((item) => isAdmin || !item.adminOnly).map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (
           <Link
@@ -119,7 +132,7 @@ export function AdminShell({ children }: { children: ReactNode }) {
       <div className="flex items-center justify-between">
         <Brand />
       </div>
-      <NavLinks onNavigate={() => setMenuOpen(false)} />
+      <NavLinks onNavigate={() => setMenuOpen(false)} isAdmin={me.data.role === "admin"} />
       <div className="mt-auto flex flex-col gap-3">
         <div className="flex items-center justify-between px-1">
           <LiveIndicator />

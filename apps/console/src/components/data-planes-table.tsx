@@ -34,11 +34,11 @@ export function DataPlanesTable() {
   const currentVersion = current.data?.version ?? null;
 
   const connected = planes.data?.filter((p) => p.connected) ?? [];
-  const inSync = connected.filter((p) => currentVersion !== null && p.appliedVersion === currentVersion);
+  const inSync = connected.filter((p) => p.lag === 0);
 
   return (
     <>
-      <PageHeader title="Data planes" description="Gateway nodes connected to this control plane and the config version each one runs." />
+      <PageHeader title="Data planes" description="Gateway nodes, the config version each one runs and how far behind the version it should run it is. Updates live." />
       <div className="mb-5 grid grid-cols-1 gap-4 sm:grid-cols-3">
         <Stat label="Current version" value={currentVersion === null ? "—" : currentVersion} testId="current-version" hint={current.data ? `Published ${relativeTime(current.data.createdAt, now)}${current.data.author ? ` by ${current.data.author}` : ""}` : undefined} />
         <Stat label="Connected" value={planes.data ? `${connected.length} / ${planes.data.length}` : "—"} />
@@ -67,13 +67,13 @@ export function DataPlanesTable() {
                 <TableHead className="hidden lg:table-cell">Labels</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead>Version</TableHead>
+                <TableHead>Lag</TableHead>
                 <TableHead className="hidden sm:table-cell">Last seen</TableHead>
                 <TableHead className="hidden md:table-cell">Last error</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
               {planes.data.map((p) => {
-                const synced = currentVersion !== null && p.appliedVersion === currentVersion;
                 const labels = Object.entries(p.labels ?? {});
                 return (
                   <TableRow key={p.id} data-testid={`dp-row-${p.id}`} data-connected={p.connected ? "true" : "false"}>
@@ -109,18 +109,25 @@ export function DataPlanesTable() {
                       )}
                     </TableCell>
                     <TableCell>
-                      <div className="flex flex-wrap items-center gap-2">
-                        <span className="tabular-nums text-sm">
-                          v<span data-testid={`dp-applied-${p.id}`}>{p.appliedVersion ?? "—"}</span>
-                          <span className="text-muted-foreground"> / {currentVersion ?? "—"}</span>
-                        </span>
-                        {currentVersion !== null &&
-                          (synced ? (
-                            <Badge variant="success" data-testid={`dp-sync-${p.id}`}>In sync</Badge>
-                          ) : (
-                            <Badge variant="warning" data-testid={`dp-sync-${p.id}`}>Behind</Badge>
-                          ))}
-                      </div>
+                      <span className="tabular-nums text-sm" title={p.targetVersion !== null && p.targetVersion !== currentVersion ? `Should run v${p.targetVersion} (staged rollout)` : undefined}>
+                        v<span data-testid={`dp-applied-${p.id}`}>{p.appliedVersion ?? "—"}</span>
+                        <span className="text-muted-foreground"> / {p.targetVersion ?? "—"}</span>
+                      </span>
+                    </TableCell>
+                    <TableCell data-testid={`dp-lag-${p.id}`} data-lag={p.lag ?? ""}>
+                      {p.lag === null ? (
+                        <span className="text-muted-foreground">—</span>
+                      ) : p.lag === 0 ? (
+                        <Badge variant="success" data-testid={`dp-sync-${p.id}`}>In sync</Badge>
+                      ) : p.lag > 0 ? (
+                        <Badge variant="warning" data-testid={`dp-sync-${p.id}`}>
+                          {p.lag} behind
+                        </Badge>
+                      ) : (
+                        <Badge variant="destructive" data-testid={`dp-sync-${p.id}`} title="Runs a newer version whose rollout was halted">
+                          {-p.lag} ahead (halted)
+                        </Badge>
+                      )}
                     </TableCell>
                     <TableCell className="hidden whitespace-nowrap text-sm text-muted-foreground sm:table-cell">
                       <time dateTime={p.lastSeenAt ?? undefined} title={p.lastSeenAt ? new Date(p.lastSeenAt).toLocaleString() : undefined}>

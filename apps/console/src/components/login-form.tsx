@@ -21,7 +21,7 @@ function loginErrorText(error: unknown): string {
 
 /** Only same-site paths are followed after login, so the page can't be used as an open redirect. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/routes";
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/dashboard";
 }
 
 export function LoginForm() {

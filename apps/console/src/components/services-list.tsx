@@ -1,12 +1,14 @@
 "use client";
 
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { Service } from "@switchyard/config";
 import { EmptyState } from "@/components/empty-state.tsx";
-import { ServicesIcon } from "@/components/icons.tsx";
+import { PlusIcon, ServicesIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
 import { QueryError } from "@/components/query-error.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
+import { buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table.tsx";
 import { useTRPC } from "@/trpc/react.tsx";
@@ -36,7 +38,7 @@ function ServiceCard({ service }: { service: Service }) {
     <Card data-testid={`service-${service.name}`}>
       <CardHeader className="flex-row flex-wrap items-start justify-between gap-2">
         <div className="flex flex-col gap-1.5">
-          <CardTitle>{service.name}</CardTitle>
+          <CardTitle><Link href={`/services/${encodeURIComponent(service.name)}`} className="hover:underline" data-testid={`service-link-${service.name}`}>{service.name}</Link></CardTitle>
           <CardDescription>{service.description ?? `${service.targets.length} target${service.targets.length === 1 ? "" : "s"}, ${service.subsets.length} subset${service.subsets.length === 1 ? "" : "s"}`}</CardDescription>
         </div>
         <Badge variant="outline">{lb}</Badge>
@@ -102,7 +104,7 @@ export function ServicesList() {
   const services = useQuery(trpc.services.list.queryOptions());
   return (
     <>
-      <PageHeader title="Services" description="Upstream services, their targets and the subsets routes can send traffic to." />
+      <PageHeader title="Services" description="Upstream services, their targets and the subsets routes can send traffic to." actions={<Link href="/services/new" className={buttonClasses()} data-testid="service-new"><PlusIcon /> New service</Link>} />
       {services.isError ? (
         <QueryError error={services.error} onRetry={() => void services.refetch()} />
       ) : services.isPending ? (

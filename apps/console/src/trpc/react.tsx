@@ -11,6 +11,8 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 function redirectToLogin(): void {
   if (typeof window === "undefined" || window.location.pathname === "/login") return;
+  // Portal pages have their own (developer) sign-in and handle a missing session themselves.
+  if (window.location.pathname.startsWith("/portal")) return;
   const next = window.location.pathname + window.location.search;
   window.location.assign(`/login?next=${encodeURIComponent(next)}`);
 }

@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import WebSocket from "ws";
 import { DP_PROTOCOL_VERSION, SnapshotMessageSchema, type Snapshot } from "@switchyard/config";
 
@@ -5,6 +6,8 @@ import { DP_PROTOCOL_VERSION, SnapshotMessageSchema, type Snapshot } from "@swit
 export interface FakeDataPlane {
   ws: WebSocket;
   snapshots: Snapshot[];
+  /** How many snapshot frames arrived as text and as binary (gzip). */
+  frames: { text: number; binary: number };
   nextSnapshot(timeoutMs?: number): Promise<Snapshot>;
   ack(snapshot: Snapshot): void;
   nack(snapshot: Snapshot, error: string): void;
@@ -16,13 +19,21 @@ export async function connectFakeDataPlane(options: {
   token: string;
   nodeId: string;
   applied?: { version: number; hash: string } | null;
+  labels?: Record<string, string>;
+  /** Encodings announced in hello, e.g. ["gzip"]. */
+  accept?: string[];
 }): Promise<FakeDataPlane> {
   const ws = new WebSocket(`${options.baseUrl.replace(/^http/, "ws")}/dp`, { headers: { authorization: `Bearer ${options.token}` } });
   const snapshots: Snapshot[] = [];
   const waiters: ((s: Snapshot) => void)[] = [];
   let read = 0;
-  ws.on("message", (data) => {
-    const snapshot = SnapshotMessageSchema.parse(JSON.parse(data.toString())).snapshot;
+  const frames = { text: 0, binary: 0 };
+  ws.on("message", (data, isBinary) => {
+    // A binary frame is the gzip of the JSON message (only sent when hello accepted gzip).
+    const text = isBinary ? gunzipSync(data as Buffer).toString("utf8") : data.toString();
+    if (isBinary) frames.binary++;
+    else frames.text++;
+    const snapshot = SnapshotMessageSchema.parse(JSON.parse(text)).snapshot;
     snapshots.push(snapshot);
     waiters.shift()?.(snapshot);
   });
@@ -36,15 +47,17 @@ export async function connectFakeDataPlane(options: {
       protocol: DP_PROTOCOL_VERSION,
       nodeId: options.nodeId,
       hostname: "test-host",
-      labels: { zone: "test" },
+      labels: options.labels ?? { zone: "test" },
       softwareVersion: "0.0.0-test",
       appliedVersion: options.applied?.version ?? null,
       appliedHash: options.applied?.hash ?? null,
+      ...(options.accept ? { accept: options.accept } : {}),
     }),
   );
   return {
     ws,
     snapshots,
+    frames,
     nextSnapshot(timeoutMs = 5_000) {
       if (read < snapshots.length) return Promise.resolve(snapshots[read++]!);
       return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { DP_PROTOCOL_VERSION, type DataPlaneMessage, type HelloMessage } from "@switchyard/config";
+import { DP_PROTOCOL_VERSION, type DataPlaneMessage, type HelloMessage, type StatsMessage } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 
 export interface SnapshotOutcome {
@@ -145,6 +145,14 @@ export class ControlPlaneClient {
     this.attempt++;
     this.options.log("warn", `control plane unreachable at ${this.socketUrl} (${this.lastError || "no answer"}), retrying in ${delay} ms`);
     this.retryTimer = setTimeout(() => { this.retryTimer = null; this.connect(); }, delay);
+  }
+
+  /** Sends one stats message if connected; false when it could not be sent (the caller keeps the data). */
+  sendStats(message: StatsMessage): boolean {
+    const socket = this.socket;
+    if (!this.connected || socket === null || socket.readyState !== WebSocket.OPEN) return false;
+    this.send(socket, message);
+    return true;
   }
 
   async stop(): Promise<void> {

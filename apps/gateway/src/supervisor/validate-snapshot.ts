@@ -1,6 +1,8 @@
 import { formatFieldErrors, SnapshotSchema, toFieldErrors, type Snapshot } from "@switchyard/config";
 import { hashConfig } from "@switchyard/config/hash";
 import { compileConfig, isConfigCompileError } from "@switchyard/routing";
+import { compilePolicies } from "../policies/compile-policies.ts";
+import { dryRunPolicyRuntime } from "../policies/policy-runtime.ts";
 
 /**
  * Everything a snapshot must pass before it may replace the running config: the schema, its
@@ -18,7 +20,8 @@ export function validateSnapshot(snapshot: Snapshot): string | null {
   const actual = hashConfig(snapshot.config);
   if (actual !== snapshot.hash) return `snapshot hash mismatch: announced ${snapshot.hash}, config hashes to ${actual}`;
   try {
-    compileConfig(snapshot.config);
+    // Policies too (e.g. a JWT public key that doesn't parse), so a bad one is nacked here.
+    compilePolicies(snapshot.config, compileConfig(snapshot.config), dryRunPolicyRuntime);
   } catch (e) {
     if (isConfigCompileError(e)) return `${e.path ? `${e.path}: ` : ""}${e.message} (${e.code})`;
     return `config does not compile: ${(e as Error).message}`;

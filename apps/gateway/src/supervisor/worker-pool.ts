@@ -1,7 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { Snapshot } from "@switchyard/config";
 import type { Logger } from "../log.ts";
+import type { PolicySharedInit } from "../policies/policy-shared-init.ts";
 import type { FromWorker, StatRow, ToWorker, WorkerInit } from "../messages.ts";
+import type { AccessLogOptions } from "../worker/access-log.ts";
 
 const WORKER_URL = new URL("../worker/worker-main.ts", import.meta.url);
 /** A worker that crashes is replaced, but not faster than this, so a crash loop can't spin. */
@@ -20,6 +22,9 @@ export interface WorkerPoolOptions {
   port: number;
   host: string;
   statsIntervalMs: number;
+  accessLog?: AccessLogOptions;
+  /** Created once by the main thread; every worker (also a replacement) maps the same memory. */
+  policies?: PolicySharedInit;
   log: Logger;
   onStats: (rows: StatRow[]) => void;
 }
@@ -35,9 +40,13 @@ export class WorkerPool {
   private seq = 0;
   private port: number;
   private stopping = false;
+  /** Workers replaced after exiting unexpectedly, since start. */
+  restarts = 0;
   private flushId = 0;
   private readonly flushWaiters = new Map<number, { pending: number; done: () => void }>();
   private readonly appliedWaiters = new Set<() => void>();
+  /** Upstream origins the health checker holds unhealthy; a new worker starts knowing them. */
+  private readonly unhealthy = new Set<string>();
 
   constructor(options: WorkerPoolOptions) {
     this.options = options;
@@ -71,6 +80,9 @@ export class WorkerPool {
       snapshot: this.snapshot,
       seq: this.seq,
       statsIntervalMs: this.options.statsIntervalMs,
+      unhealthy: [...this.unhealthy],
+      accessLog: this.options.accessLog ?? { destination: "off", sampleRate: 0 },
+      policies: this.options.policies,
     };
     const worker = new Worker(WORKER_URL, { workerData: init, name: `proxy-${index}` });
     const slot: Slot = { index, worker, listening: false, appliedSeq: this.seq, stopping: false };
@@ -114,6 +126,7 @@ export class WorkerPool {
         if (!settled) { settled = true; reject(new Error(`proxy worker ${index} exited (code ${code}) before listening`)); return; }
         if (this.stopping || slot.stopping) return;
         this.options.log("warn", `proxy worker ${index} exited (code ${code}); starting a replacement`);
+        this.restarts++;
         setTimeout(() => {
           if (this.stopping) return;
           this.spawn(index).catch((e: Error) => this.options.log("error", e.message));
@@ -133,6 +146,13 @@ export class WorkerPool {
   /** Ends one worker abruptly, as a crash would; the pool replaces it. For tests and fault drills. */
   async killWorker(index: number): Promise<void> {
     await this.slots[index]?.worker.terminate();
+  }
+
+  /** Tells every worker an active health check verdict. */
+  setHealth(origin: string, healthy: boolean): void {
+    if (healthy) this.unhealthy.delete(origin);
+    else this.unhealthy.add(origin);
+    for (const slot of this.slots) if (slot) this.send(slot, { type: "health", origin, healthy });
   }
 
   /** Hands the snapshot to every worker; resolves once all live workers swapped to it. */

@@ -1,5 +1,7 @@
 import { Pool } from "undici";
 import type { CompiledDestination, CompiledTarget } from "@switchyard/routing";
+import { ClusterRegistry } from "./cluster-state.ts";
+import { HostRegistry } from "./host-state.ts";
 
 /** Time a pool no longer used by the current table stays open, for requests still running on it. */
 const RETIRE_AFTER_MS = 30_000;
@@ -10,10 +12,15 @@ const RETIRE_AFTER_MS = 30_000;
  */
 export class PoolRegistry {
   private readonly pools = new Map<string, Pool>();
+  /** Per-host state (in flight, outlier ejection, health) of this worker, across configs. */
+  readonly hosts = new HostRegistry();
+  /** Per-cluster counters (active requests, retries) of this worker, across configs. */
+  readonly clusters = new ClusterRegistry();
   private readonly retiring = new Map<string, NodeJS.Timeout>();
 
   static key(target: CompiledTarget, dest: CompiledDestination): string {
-    return `${target.origin}|${dest.connectTimeoutMs ?? ""}|${dest.idleTimeoutMs ?? ""}`;
+    const p = dest.pool;
+    return `${target.origin}|${p.connectTimeoutMs}|${dest.idleTimeoutMs ?? ""}|${p.maxConnections}|${p.maxRequestsPerConnection}`;
   }
 
   get(target: CompiledTarget, dest: CompiledDestination): Pool {
@@ -22,8 +29,12 @@ export class PoolRegistry {
     if (timer) { clearTimeout(timer); this.retiring.delete(key); }
     let pool = this.pools.get(key);
     if (!pool) {
+      const limits = dest.pool;
       pool = new Pool(target.origin, {
-        connect: { timeout: dest.connectTimeoutMs ?? 10_000 },
+        connect: { timeout: limits.connectTimeoutMs },
+        // tcp.maxConnections; requests beyond it wait in the pool's queue (http1MaxPendingRequests).
+        connections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : null,
+        ...(limits.maxRequestsPerConnection > 0 ? { maxRequestsPerClient: limits.maxRequestsPerConnection } : {}),
         keepAliveTimeout: dest.idleTimeoutMs ?? 4_000,
         keepAliveMaxTimeout: 600_000,
         // Upstream timeouts are set per request from the route.

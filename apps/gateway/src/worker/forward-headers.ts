@@ -8,7 +8,9 @@ import { randomUUID } from "node:crypto";
 const DROP_REQUEST = new Set([
   "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect",
   "proxy-authorization", "proxy-authenticate", "http2-settings",
-  "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id",
+  "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id", "forwarded",
+  // Consumer identity is set by the auth policies only; a client must not be able to claim one.
+  "x-consumer-id", "x-consumer-username", "x-consumer-custom-id", "x-credential-identifier", "x-anonymous-consumer", "x-consumer-groups",
 ]);
 
 const DROP_RESPONSE = new Set([
@@ -38,6 +40,12 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 export interface ForwardInfo {
   remoteAddress: string;
   authority: string;
+  /** The peer is a trusted proxy: its forwarding headers are extended, not replaced. */
+  trustedPeer?: boolean;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Request headers for upstream: hop-by-hop and client-sent internal headers removed, ours added. */
@@ -51,10 +59,20 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, info: Forwa
     if (value !== undefined) out[name] = value;
   }
   out.host = info.authority;
-  // No trusted proxies are configured, so a client-sent X-Forwarded-For is not believed.
-  out["x-forwarded-for"] = info.remoteAddress;
-  out["x-forwarded-proto"] = "http";
-  if (headers.host !== undefined) out["x-forwarded-host"] = headers.host;
+  if (info.trustedPeer === true) {
+    // From a trusted proxy: keep the chain it reports and add the hop it came from.
+    const xff = headers["x-forwarded-for"];
+    out["x-forwarded-for"] = xff === undefined ? info.remoteAddress : `${Array.isArray(xff) ? xff.join(", ") : xff}, ${info.remoteAddress}`;
+    out["x-forwarded-proto"] = first(headers["x-forwarded-proto"]) ?? "http";
+    const fhost = first(headers["x-forwarded-host"]) ?? headers.host;
+    if (fhost !== undefined) out["x-forwarded-host"] = fhost;
+    if (headers.forwarded !== undefined) out.forwarded = headers.forwarded;
+  } else {
+    // Not from a trusted proxy: client-sent forwarding headers are not believed.
+    out["x-forwarded-for"] = info.remoteAddress;
+    out["x-forwarded-proto"] = "http";
+    if (headers.host !== undefined) out["x-forwarded-host"] = headers.host;
+  }
   const id = headers["x-request-id"];
   out["x-request-id"] = typeof id === "string" && REQUEST_ID.test(id) ? id : randomUUID();
   return out;

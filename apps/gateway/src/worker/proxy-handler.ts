@@ -1,10 +1,28 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Writable, type Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import { canonicalizePath, forwardPath, matchRoute, pickDestination } from "@switchyard/routing";
+import {
+  canonicalizePath, matchRoute, pickDestination, upstreamPath,
+  type CompiledDestination, type CompiledRetryPolicy, type RouteMatch,
+} from "@switchyard/routing";
 import { classifyUpstreamError, errorBody, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
+import type { HostState } from "../upstream/host-state.ts";
+import { LOCAL_FAILURE, recordOutcome } from "../upstream/outlier-detector.ts";
+import {
+  backoffMs, budgetAllows, Failure, failureRetriable, MAX_REPLAY_BODY_BYTES, methodRetriable, statusRetriable,
+} from "../upstream/retry-decision.ts";
+import type { AccessLog } from "./access-log.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./forward-headers.ts";
+import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
+import { sendMirror } from "./mirror.ts";
+import { clientAddress, plainIp } from "./client-address.ts";
+import { limitBody } from "./body-limit.ts";
+import { requestHash, stickyFraction } from "./request-hash.ts";
+import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
 import type { DestinationRuntime, RuntimeTable } from "./runtime-table.ts";
+import { PolicyRequest } from "../policies/policy-request.ts";
+import { applyResponsePolicies, applyUpstreamPolicies, runAccess } from "../policies/run-access.ts";
 
 /** Header on every response the gateway makes itself, carrying the response flag. */
 export const FLAG_HEADER = "x-switchyard-flag";
@@ -16,30 +34,90 @@ const BODY_IDLE_TIMEOUT_MS = 300_000;
 
 const FLAG_NONE = flagIndex("");
 const FLAG_DC = flagIndex("DC");
+const FLAG_URX = flagIndex("URX");
 
-/** Per-request state handed to undici as `opaque`, so the callbacks below are shared, not per request. */
+/**
+ * One client request on its way upstream, over one or more tries. Handed to undici as
+ * `opaque`, so the callbacks below are shared, not created per request.
+ */
 interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly accessLog: AccessLog | null;
+  readonly start: number;
+  rule: number;
+  target: string;
+  upstreamMs: number;
+  requestId: string;
+  /** Headers sent upstream, built once; a retry only changes `host`. */
+  upstreamHeaders: Record<string, string | string[]> | null;
   slot: StatSlot;
   runtime: DestinationRuntime;
-  target: number;
-  controller: AbortController;
-  timer: NodeJS.Timeout | null;
-  timedOut: boolean;
-  counted: boolean;
+  dest: CompiledDestination;
+  readonly method: string;
+  path: string;
+  /** Client address after the trusted-proxy rules (the peer unless a trusted proxy forwarded). */
+  readonly clientIp: string;
+  /** Address of the connection's peer, the hop added to X-Forwarded-For. */
+  readonly peerIp: string;
+  /** The peer is a trusted proxy: its forwarding headers are passed on. */
+  readonly peerTrusted: boolean;
+  /** Set when the request body went over the route's limit. */
+  bodyTooLarge: boolean;
+  /** Consumer name once the access phase identified one ("" before or without one). */
+  consumer: string;
+  readonly match: RouteMatch;
+  /** Edge-policy state (identity, hidden credentials, response headers); null on routes without policies. */
+  policy: PolicyRequest | null;
+  readonly table: RuntimeTable;
+  /** Key hash for consistent hashing (0 when the balancer doesn't hash). */
+  hash: number;
+  /** Request body: null (none), a buffer (replayable) or a stream (one try only). */
+  body: Buffer | Readable | null;
+  /** Retry policy when this request may be tried again at all. */
+  retry: CompiledRetryPolicy | null;
+  retries: number;
+  /** Whether the try in progress is a retry counted against the budget. */
+  retrying: boolean;
+  /** Epoch ms the route timeout ends; Infinity without one. */
+  deadline: number;
+  targetIndex: number;
+  host: HostState | null;
+  controller: AbortController | null;
+  tryTimer: NodeJS.Timeout | null;
+  routeTimer: NodeJS.Timeout | null;
+  backoffTimer: NodeJS.Timeout | null;
+  tryTimedOut: boolean;
+  routeTimedOut: boolean;
+  /** The current try's response is being thrown away because another try follows. */
+  discarding: boolean;
+  /** Response headers went to the client. */
+  relayed: boolean;
+  sentAt: number;
+  done: boolean;
 }
 
 export interface ProxyState {
   /** Read once per request: a request keeps the table it started with. */
   current: RuntimeTable;
   inflight: number;
+  /** Sampled access log of this worker; null or absent: off. */
+  accessLog?: AccessLog | null;
 }
 
-function sendError(res: ServerResponse, slot: StatSlot, error: GatewayError, message?: string): void {
-  slot.add(error.status, flagIndex(error.flag));
-  if (res.headersSent || res.destroyed) return;
+function contentLength(headers: Record<string, string | string[] | undefined>): number {
+  const cl = headers["content-length"];
+  return typeof cl === "string" ? Number(cl) || 0 : 0;
+}
+
+/** Answers a request the gateway decided itself (no route, overflow, …) and counts it. */
+function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, slot: StatSlot, error: GatewayError, message?: string): void {
+  if (res.headersSent || res.destroyed) {
+    recordRequest(ctx, slot, 0, FLAG_DC, 0);
+    return;
+  }
   const body = errorBody(error, message);
+  recordRequest(ctx, slot, error.status, flagIndex(error.flag), body.length);
   res.writeHead(error.status, {
     "content-type": "application/json",
     "content-length": body.length,
@@ -55,99 +133,331 @@ function hasBody(req: IncomingMessage): boolean {
   return cl !== undefined && cl !== "0";
 }
 
-function onUpstreamHeaders(data: Dispatcher.StreamFactoryData<Exchange>): ServerResponse {
+/** Ends the exchange (exactly once): releases the cluster's request slot and the timers. */
+function finish(ex: Exchange): void {
+  if (ex.done) return;
+  ex.done = true;
+  if (ex.routeTimer !== null) { clearTimeout(ex.routeTimer); ex.routeTimer = null; }
+  if (ex.backoffTimer !== null) {
+    clearTimeout(ex.backoffTimer);
+    ex.backoffTimer = null;
+    if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
+  }
+  ex.runtime.cluster.active--;
+}
+
+function fail(ex: Exchange, error: GatewayError): void {
+  finish(ex);
+  reply(ex, ex.res, ex.slot, error);
+}
+
+/** Starts one try: picks a target, applies the pending-request limit, sends. */
+function attempt(ex: Exchange): void {
+  ex.backoffTimer = null;
+  const runtime = ex.runtime;
+  const first = ex.retries === 0;
+  if (first && ex.match.rule.mirror !== null) maybeMirror(ex, ex.table);
+  const index = runtime.balancer.pick(ex.hash, first ? -1 : ex.targetIndex);
+  if (index < 0) return fail(ex, first ? GatewayErrors.NO_HEALTHY_UPSTREAM : GatewayErrors.RETRIES_EXHAUSTED);
+  const host = runtime.balancer.hosts[index]!;
+  const limits = ex.dest.pool;
+  if (host.inflight >= limits.maxConnections && host.inflight - limits.maxConnections >= limits.maxPending) {
+    // Circuit breaking: answered at once, nothing sent upstream.
+    return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
+  }
+  const target = ex.dest.targets[index]!;
+  ex.targetIndex = index;
+  ex.host = host;
+  ex.target = target.authority;
+  host.inflight++;
+  ex.tryTimedOut = false;
+  ex.discarding = false;
+  const controller = new AbortController();
+  ex.controller = controller;
+
+  let tryMs = DEFAULT_HEADERS_TIMEOUT_MS;
+  const perTry = ex.retry?.perTryTimeoutMs ?? null;
+  if (perTry !== null || ex.deadline !== Infinity) {
+    tryMs = Math.max(1, Math.min(perTry ?? Infinity, ex.deadline - Date.now()));
+    if (perTry !== null && perTry < ex.deadline - Date.now()) ex.tryTimer = setTimeout(onTryTimeout, tryMs, ex);
+  }
+  ex.sentAt = performance.now();
+  let headers = ex.upstreamHeaders;
+  const rule = ex.match.rule;
+  const authority = rule.rewrite?.authority ?? target.authority;
+  if (headers === null) {
+    headers = upstreamRequestHeaders(ex.req.headers, { remoteAddress: ex.peerIp, authority, trustedPeer: ex.peerTrusted });
+    if (rule.requestHeaders !== null) applyHeaderOps(headers, rule.requestHeaders);
+    ex.upstreamHeaders = headers;
+    ex.requestId = headers["x-request-id"] as string;
+    if (ex.policy !== null) applyUpstreamPolicies(ex.policy, headers);
+  } else {
+    headers.host = authority;
+  }
+  runtime.pools[index]!.stream<Exchange>(
+    {
+      path: ex.path,
+      method: ex.method as Dispatcher.HttpMethod,
+      headers,
+      body: ex.body,
+      signal: controller.signal,
+      opaque: ex,
+      headersTimeout: tryMs,
+      bodyTimeout: BODY_IDLE_TIMEOUT_MS,
+    },
+    onUpstreamHeaders,
+    onUpstreamDone,
+  );
+}
+
+/** Whether another try may follow now (attempts, method, body, route deadline, retry budget). */
+function mayRetry(ex: Exchange): boolean {
+  const policy = ex.retry;
+  if (policy === null || ex.retries >= policy.attempts || ex.res.destroyed) return false;
+  if (Date.now() + policy.backoffMs >= ex.deadline) return false;
+  return budgetAllows(ex.runtime.cluster, ex.dest.retryBudget);
+}
+
+function scheduleRetry(ex: Exchange): void {
+  ex.retries++;
+  if (!ex.retrying) { ex.retrying = true; ex.runtime.cluster.retries++; }
+  const delay = backoffMs(ex.retry!.backoffMs, ex.retries);
+  ex.backoffTimer = setTimeout(attempt, Math.min(delay, Math.max(0, ex.deadline - Date.now() - 1)), ex);
+}
+
+function discard(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void { cb(); }
+
+function onUpstreamHeaders(data: Dispatcher.StreamFactoryData<Exchange>): Writable {
   const ex = data.opaque;
-  ex.counted = true;
-  ex.slot.add(data.statusCode, FLAG_NONE);
-  ex.res.writeHead(data.statusCode, clientResponseHeaders(data.headers));
+  const status = data.statusCode;
+  if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
+  const od = ex.dest.outlier;
+  if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, status, Date.now());
+  let flag = FLAG_NONE;
+  if (ex.retry !== null && statusRetriable(ex.retry, status)) {
+    if (mayRetry(ex)) {
+      ex.discarding = true;
+      return new Writable({ write: discard });
+    }
+    if (ex.retries > 0 || ex.retry.attempts > 0) flag = FLAG_URX;
+  }
+  ex.relayed = true;
+  ex.upstreamMs = performance.now() - ex.sentAt;
+  const headers = clientResponseHeaders(data.headers);
+  if (ex.policy !== null) applyResponsePolicies(ex.policy, headers);
+  if (flag !== FLAG_NONE) headers[FLAG_HEADER] = "URX";
+  const ops = ex.match.rule.responseHeaders;
+  if (ops !== null) applyHeaderOps(headers, ops);
+  recordRequest(ex, ex.slot, status, flag, contentLength(data.headers));
+  ex.res.writeHead(status, headers);
   return ex.res;
 }
 
 function onUpstreamDone(err: Error | null, data: Dispatcher.StreamData<Exchange>): void {
   const ex = data.opaque;
-  finish(ex);
-  if (err === null) return;
-  if (!ex.counted) {
-    if (ex.res.destroyed || ex.req.destroyed) {
-      ex.counted = true;
-      ex.slot.add(0, FLAG_DC);
-      return;
-    }
-    ex.counted = true;
-    sendError(ex.res, ex.slot, classifyUpstreamError(err, ex.timedOut));
+  if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
+  ex.host!.inflight--;
+  if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
+  if (ex.relayed) {
+    finish(ex);
+    // Headers were already relayed: all that can be said now is cutting the response short.
+    if (err !== null) ex.res.destroy();
     return;
   }
-  // Headers were already relayed: all that can be said now is cutting the response short.
-  ex.res.destroy();
+  if (ex.done) return;
+  if (ex.bodyTooLarge) return fail(ex, GatewayErrors.PAYLOAD_TOO_LARGE);
+  if (ex.res.destroyed || ex.req.destroyed && ex.body === ex.req) {
+    finish(ex);
+    recordRequest(ex, ex.slot, 0, FLAG_DC, 0);
+    return;
+  }
+  if (ex.discarding) {
+    scheduleRetry(ex);
+    return;
+  }
+  if (err === null) return finish(ex);
+  const error = classifyUpstreamError(err, ex.routeTimedOut || ex.tryTimedOut);
+  const failure = error === GatewayErrors.UPSTREAM_CONNECT_FAILURE ? Failure.ConnectFailure
+    : error === GatewayErrors.UPSTREAM_TIMEOUT ? Failure.Timeout : Failure.Reset;
+  const od = ex.dest.outlier;
+  if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, LOCAL_FAILURE, Date.now());
+  if (!ex.routeTimedOut && ex.retry !== null && failureRetriable(ex.retry, failure)) {
+    if (mayRetry(ex)) return scheduleRetry(ex);
+    return fail(ex, failure === Failure.Timeout ? GatewayErrors.RETRIES_EXHAUSTED_TIMEOUT : GatewayErrors.RETRIES_EXHAUSTED);
+  }
+  fail(ex, error);
 }
 
-function finish(ex: Exchange): void {
-  if (ex.timer !== null) { clearTimeout(ex.timer); ex.timer = null; }
-  ex.runtime.balancer.inflight[ex.target]!--;
+function onTryTimeout(ex: Exchange): void {
+  ex.tryTimer = null;
+  ex.tryTimedOut = true;
+  ex.controller?.abort();
 }
 
-function onTimeout(ex: Exchange): void {
-  ex.timer = null;
-  ex.timedOut = true;
-  ex.controller.abort();
+function onRouteTimeout(ex: Exchange): void {
+  ex.routeTimer = null;
+  ex.routeTimedOut = true;
+  if (ex.backoffTimer !== null) {
+    // Waiting to try again: the time is up, so the answer is the timeout.
+    fail(ex, ex.retries > 0 ? GatewayErrors.RETRIES_EXHAUSTED_TIMEOUT : GatewayErrors.UPSTREAM_TIMEOUT);
+    return;
+  }
+  ex.controller?.abort();
 }
 
 /** Client went away before the response finished: stop the upstream exchange too. */
-function onClientClose(this: ServerResponse, ex: Exchange): void {
-  if (!this.writableFinished) ex.controller.abort();
+function onClientGone(ex: Exchange): void {
+  ex.controller?.abort();
+  if (ex.backoffTimer !== null) {
+    finish(ex);
+    recordRequest(ex, ex.slot, 0, FLAG_DC, 0);
+  }
+}
+
+/** Buffers a small body so it can be sent again on a retry, then starts the first try. */
+function bufferThenSend(ex: Exchange, expected: number): void {
+  const body = Buffer.allocUnsafe(expected);
+  let at = 0;
+  ex.req.on("data", (chunk: Buffer) => {
+    if (at + chunk.length > expected) { ex.req.destroy(); return; }
+    chunk.copy(body, at);
+    at += chunk.length;
+  });
+  ex.req.once("end", () => {
+    ex.body = at === expected ? body : body.subarray(0, at);
+    attempt(ex);
+  });
 }
 
 export function createProxyHandler(state: ProxyState) {
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const rt = state.current;
+    const start = performance.now();
     const rawUrl = req.url ?? "/";
+    const accessLog = state.accessLog ?? null;
     const path = canonicalizePath(rawUrl);
-    if (path === null) return sendError(res, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
+    if (path === null) {
+      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "" }, res, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
+    }
 
     const q = rawUrl.indexOf("?");
     const rawQuery = q === -1 ? "" : rawUrl.slice(q);
     const method = req.method ?? "GET";
-    const match = matchRoute(rt.table, {
-      method,
-      host: req.headers.host,
-      path,
-      headers: req.headers,
-      query: rt.needsQuery && q !== -1 ? new URLSearchParams(rawQuery.slice(1)) : null,
-    });
-    if (match === null) return sendError(res, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
+    const query = rt.needsQuery && q !== -1 ? new URLSearchParams(rawQuery.slice(1)) : null;
+    const match = matchRoute(rt.table, { method, host: req.headers.host, path, headers: req.headers, query });
+    if (match === null) {
+      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "" }, res, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
+    }
 
-    const dest = pickDestination(match.rule, Math.random());
-    const runtime = rt.destinations[dest.id]!;
-    const target = runtime.balancer.pick();
-    if (target < 0) return sendError(res, runtime.slot, GatewayErrors.NO_HEALTHY_UPSTREAM);
-
+    const rule = match.rule;
+    const peerIp = plainIp(req.socket.remoteAddress ?? "");
+    let clientIp = peerIp, peerTrusted = false;
+    if (rt.trustedProxies !== null) {
+      const addr = clientAddress(req, rt.trustedProxies);
+      clientIp = addr.ip;
+      peerTrusted = addr.peerTrusted;
+      // Edge policies (limit_by ip, ip-restriction) read the client address from here.
+      if (clientIp !== peerIp) (req as IncomingMessage & { clientIp?: string }).clientIp = clientIp;
+    }
     const ex: Exchange = {
-      req, res, slot: runtime.slot, runtime, target,
-      controller: new AbortController(), timer: null, timedOut: false, counted: false,
+      req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
+      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", match, policy: null, table: rt, hash: 0,
+      body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
+      targetIndex: -1, host: null, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
+      tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
     };
-    runtime.balancer.inflight[target]!++;
-    state.inflight++;
-    res.once("close", () => {
-      state.inflight--;
-      onClientClose.call(res, ex);
-    });
-    const timeoutMs = dest.timeoutMs;
-    if (timeoutMs !== null) ex.timer = setTimeout(onTimeout, timeoutMs, ex);
 
-    const t = dest.targets[target]!;
-    runtime.pools[target]!.stream<Exchange>(
-      {
-        path: forwardPath(match.route, path) + rawQuery,
-        method: method as Dispatcher.HttpMethod,
-        headers: upstreamRequestHeaders(req.headers, { remoteAddress: req.socket.remoteAddress ?? "", authority: t.authority }),
-        body: hasBody(req) ? req : null,
-        signal: ex.controller.signal,
-        opaque: ex,
-        headersTimeout: timeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-        bodyTimeout: BODY_IDLE_TIMEOUT_MS,
-      },
-      onUpstreamHeaders,
-      onUpstreamDone,
-    );
+    // Access phase (edge policies: auth, then rate limits) runs here, before any upstream work;
+    // it may answer the request itself, and may set ex.consumer.
+    const pipeline = rt.policies === null ? null : rt.policies.byRule.get(match.rule) ?? null;
+    if (pipeline !== null) {
+      const pr = new PolicyRequest(req, res, pipeline, path, rawQuery, countPolicyResponse, afterPolicies, { ex, state });
+      ex.policy = pr;
+      if (runAccess(pr)) afterPolicies(pr);
+      return;
+    }
+    proceed(state, ex, rawQuery);
   };
+}
+
+/** Counts (and logs) a response an access policy made itself: 401, 429, a CORS preflight … */
+function countPolicyResponse(pr: PolicyRequest, status: number, flag: string): void {
+  const { ex } = pr.context as { ex: Exchange };
+  ex.done = true;
+  if (pr.consumer !== null) ex.consumer = pr.consumer.username;
+  const slot = ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot;
+  recordRequest(ex, slot, status, flagIndex(flag as Parameters<typeof flagIndex>[0]), 0);
+}
+
+function afterPolicies(pr: PolicyRequest): void {
+  const { ex, state } = pr.context as { ex: Exchange; state: ProxyState };
+  if (pr.consumer !== null) ex.consumer = pr.consumer.username;
+  proceed(state, ex, pr.rawQuery);
+}
+
+/** Everything after the access phase: redirects and direct responses, destination, first try. */
+function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
+  const { req, res, match, method } = ex;
+  const rt = ex.table;
+  const rule = match.rule;
+  const path = ex.path;
+  if (rule.redirect !== null || rule.directResponse !== null) {
+    ex.done = true;
+    const slot = rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot;
+    if (rule.redirect !== null) return sendRedirect(ex, slot, rule.redirect, path, rawQuery);
+    return sendDirectResponse(ex, slot, rule.directResponse!);
+  }
+
+  const sticky = rule.sticky;
+  const dest = pickDestination(rule, sticky === null ? Math.random() : stickyFraction(sticky, req, ex.clientIp, ex.consumer));
+  const runtime = rt.destinations[dest.id]!;
+  ex.dest = dest;
+  ex.runtime = runtime;
+  ex.slot = runtime.slot;
+  ex.path = upstreamPath(match.route, rule, path) + rawQuery;
+  if (dest.hashKey !== null) ex.hash = requestHash(dest.hashKey, req, ex.clientIp, rawQuery);
+
+  const cluster = runtime.cluster;
+  if (cluster.active >= dest.pool.maxRequests) {
+    ex.done = true;
+    return reply(ex, res, ex.slot, GatewayErrors.UPSTREAM_OVERFLOW);
+  }
+  cluster.active++;
+  state.inflight++;
+  res.once("close", () => {
+    state.inflight--;
+    if (!res.writableFinished) onClientGone(ex);
+  });
+  if (dest.timeoutMs !== null) {
+    ex.deadline = Date.now() + dest.timeoutMs;
+    ex.routeTimer = setTimeout(onRouteTimeout, dest.timeoutMs, ex);
+  }
+
+  const policy = dest.retry;
+  const retriable = policy !== null && methodRetriable(policy, method);
+  const limit = match.route.maxBodyBytes;
+  if (limit !== null && hasBody(req) && Number(req.headers["content-length"] ?? 0) > limit) {
+    // Refused from the declared length, before reading or sending any of it.
+    return fail(ex, GatewayErrors.PAYLOAD_TOO_LARGE);
+  }
+  if (!hasBody(req)) {
+    ex.retry = retriable ? policy : null;
+    return attempt(ex);
+  }
+  const length = req.headers["transfer-encoding"] === undefined ? Number(req.headers["content-length"]) : NaN;
+  if ((retriable || rule.mirror !== null) && length > 0 && length <= MAX_REPLAY_BODY_BYTES) {
+    ex.retry = retriable ? policy : null;
+    return bufferThenSend(ex, length);
+  }
+  // A streamed body can be sent once only: no retries for this request.
+  ex.body = limit === null ? req : limitBody(req, limit, ex);
+  attempt(ex);
+}
+
+/** Copies the request to the rule's mirror, when it has one and this request is in its share. */
+function maybeMirror(ex: Exchange, rt: RuntimeTable): void {
+  const mirror = ex.match.rule.mirror;
+  if (mirror === null || (mirror.fraction < 1 && Math.random() >= mirror.fraction)) return;
+  if (ex.body !== null && !Buffer.isBuffer(ex.body)) return; // a streamed body can be read once only, by the real request
+  sendMirror(rt.destinations[mirror.destination.id]!, ex.method, ex.path, ex.req.headers, ex.body as Buffer | null, ex.clientIp);
 }

@@ -2,12 +2,17 @@ import type { Pool } from "undici";
 import { compileConfig, type CompiledConfig, type CompiledDestination } from "@switchyard/routing";
 import type { Snapshot } from "@switchyard/config";
 import { Balancer } from "../upstream/balancer.ts";
+import type { ClusterState } from "../upstream/cluster-state.ts";
+import { TrustedProxies } from "./client-address.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
+import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
+import { dryRunPolicyRuntime, type PolicyRuntime } from "../policies/policy-runtime.ts";
 
 export interface DestinationRuntime {
   readonly dest: CompiledDestination;
   readonly balancer: Balancer;
+  readonly cluster: ClusterState;
   /** Aligned with dest.targets. */
   readonly pools: readonly Pool[];
   readonly slot: StatSlot;
@@ -23,10 +28,17 @@ export interface RuntimeTable {
   /** Whether any rule tests the query string (otherwise it is never parsed). */
   readonly needsQuery: boolean;
   readonly unroutedSlot: StatSlot;
+  /** Slots for responses a rule makes itself (redirects, direct responses), by route name. */
+  readonly routeSlots: ReadonlyMap<string, StatSlot>;
+  /** Edge policies compiled for this config; null when it has none. */
+  readonly policies: CompiledPolicies | null;
+  /** settings.trustedProxies; null when no proxy is trusted. */
+  readonly trustedProxies: TrustedProxies | null;
 }
 
-export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats): RuntimeTable {
+export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime): RuntimeTable {
   const table = compileConfig(snapshot?.config ?? { services: [], routes: [] });
+  const policies = compilePolicies(snapshot?.config ?? { services: [], routes: [] }, table, policyRuntime);
   const used = new Set<string>();
   const routeOf = new Map<number, string>();
   for (const route of table.routes) for (const rule of route.rules) for (const d of rule.destinations) routeOf.set(d.id, route.name);
@@ -35,7 +47,8 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
     for (const t of dest.targets) used.add(PoolRegistry.key(t, dest));
     return {
       dest,
-      balancer: new Balancer(dest),
+      balancer: new Balancer(dest, dest.targets.map((t) => pools.hosts.get(t.origin))),
+      cluster: pools.clusters.get(dest.cluster),
       pools: dest.targets.map((t) => pools.get(t, dest)),
       slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
     };
@@ -50,5 +63,9 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
     destinations,
     needsQuery,
     unroutedSlot: stats.slot("", "", ""),
+    routeSlots: new Map(table.routes.filter((r) => r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null) || policies?.routes.has(r.name))
+      .map((r) => [r.name, stats.slot(r.name, "", "")])),
+    policies,
+    trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
   };
 }

@@ -4,8 +4,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit } from "../messages.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import { createProxyHandler, type ProxyState } from "./proxy-handler.ts";
+import { createUpgradeHandler } from "./upgrade-handler.ts";
+import { createAccessLog } from "./access-log.ts";
 import { RequestStats } from "./request-stats.ts";
 import { buildRuntimeTable } from "./runtime-table.ts";
+import { consoleLogger } from "../log.ts";
+import { createPolicyRuntime } from "../policies/policy-runtime.ts";
 
 /**
  * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
@@ -16,8 +20,10 @@ const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
 const pools = new PoolRegistry();
+for (const origin of init.unhealthy ?? []) pools.hosts.setHealthy(origin, false);
 const stats = new RequestStats();
-const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats), inflight: 0 };
+const policyRuntime = createPolicyRuntime(init.policies ?? null, consoleLogger());
+const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime), inflight: 0, accessLog: createAccessLog(init.accessLog) };
 
 const server = createServer(
   {
@@ -28,6 +34,7 @@ const server = createServer(
   },
   createProxyHandler(state),
 );
+server.on("upgrade", createUpgradeHandler(state));
 // A client sending garbage gets a 400 from Node; nothing to log per connection.
 server.on("clientError", (_err, socket) => {
   if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
@@ -49,7 +56,7 @@ port.on("message", (message: ToWorker) => {
     case "config": {
       try {
         // Swapped between requests: in-flight requests keep the table they started with.
-        state.current = buildRuntimeTable(message.snapshot, pools, stats);
+        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime);
         post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
       } catch (e) {
         post({ type: "apply-failed", seq: message.seq, error: (e as Error).message });
@@ -61,6 +68,9 @@ port.on("message", (message: ToWorker) => {
       return;
     case "drain":
       void drain(message.timeoutMs);
+      return;
+    case "health":
+      pools.hosts.setHealthy(message.origin, message.healthy);
       return;
   }
 });
@@ -77,6 +87,8 @@ async function drain(timeoutMs: number): Promise<void> {
   }
   server.closeAllConnections();
   await pools.closeAll();
+  await policyRuntime.close();
+  state.accessLog?.flush();
   post({ type: "stats", id: null, rows: stats.takeDeltas() });
   post({ type: "drained" });
   port.close();

@@ -33,7 +33,10 @@ export async function loginUser(options: LoginUserOptions): Promise<{ token: str
   }
   limiter.reset(key);
   const token = generateToken();
-  await prisma.session.create({ data: { id: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
+  await prisma.$transaction([
+    prisma.session.create({ data: { id: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } }),
+    prisma.auditEvent.create({ data: { actor: user.username, action: "auth.login", target: `user:${user.username}`, ip: options.ip } }),
+  ]);
   // Expired sessions of this user are of no use to anyone.
   await prisma.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date() } } });
   return { token, username: user.username, role: toRole(user.role) };

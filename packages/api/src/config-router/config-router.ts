@@ -1,8 +1,15 @@
 import { z } from "zod";
+import { RolloutSchema } from "@switchyard/config";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { applyConfig } from "./apply-config.ts";
+import { diffConfigVersions } from "./diff-config-versions.ts";
+import { getConfigVersion } from "./get-config-version.ts";
 import { getCurrentConfig } from "./get-current-config.ts";
 import { listConfigVersions } from "./list-config-versions.ts";
+import { promoteConfig } from "./promote-config.ts";
+import { rollbackConfig } from "./rollback-config.ts";
+
+const VersionSchema = z.number().int().positive();
 
 export const configRouter = router({
   current: authedProcedure.query(({ ctx }) => getCurrentConfig({ db: ctx.db })),
@@ -11,10 +18,24 @@ export const configRouter = router({
   // because its client is a proxy of functions. The config itself is validated by the publish
   // path, so its errors carry config-relative paths.
   replace: editorProcedure
-    .input(z.object({ config: z.unknown(), message: z.string().max(500).optional() }))
+    .input(z.object({ config: z.unknown(), message: z.string().max(500).optional(), rollout: RolloutSchema.optional() }))
     .mutation(({ ctx, input }) =>
-      applyConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, config: input.config ?? {}, message: input.message }),
+      applyConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, config: input.config ?? {}, message: input.message, rollout: input.rollout }),
     ),
 
   versions: authedProcedure.query(({ ctx }) => listConfigVersions({ db: ctx.db })),
+
+  get: authedProcedure.input(z.object({ version: VersionSchema })).query(({ ctx, input }) => getConfigVersion({ db: ctx.db, version: input.version })),
+
+  diff: authedProcedure
+    .input(z.object({ from: VersionSchema, to: VersionSchema }))
+    .query(({ ctx, input }) => diffConfigVersions({ db: ctx.db, from: input.from, to: input.to })),
+
+  rollback: editorProcedure
+    .input(z.object({ version: VersionSchema, message: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => rollbackConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, version: input.version, message: input.message })),
+
+  promote: editorProcedure
+    .input(z.object({ version: VersionSchema }))
+    .mutation(({ ctx, input }) => promoteConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, version: input.version })),
 });

@@ -1,3 +1,4 @@
+import type { RolloutState } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 
 export interface ConfigVersionSummary {
@@ -6,13 +7,33 @@ export interface ConfigVersionSummary {
   author: string;
   message: string;
   createdAt: string;
+  rolloutState: RolloutState;
+  rolloutSelector: Record<string, string> | null;
+  haltedReason: string | null;
+  /** Connected data planes that report running this version. */
+  runningCount: number;
+  /** Staged, but a newer version went to every data plane since: it can no longer be promoted. */
+  superseded: boolean;
 }
 
 export async function listConfigVersions(options: { db: Db; limit?: number }): Promise<ConfigVersionSummary[]> {
-  const rows = await options.db.prisma.configVersion.findMany({
-    orderBy: { version: "desc" },
-    take: options.limit ?? 500,
-    select: { version: true, hash: true, author: true, message: true, createdAt: true },
-  });
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  const { prisma } = options.db;
+  const [rows, running] = await Promise.all([
+    prisma.configVersion.findMany({
+      orderBy: { version: "desc" },
+      take: options.limit ?? 500,
+      select: { version: true, hash: true, author: true, message: true, createdAt: true, rolloutState: true, rolloutSelector: true, haltedReason: true },
+    }),
+    prisma.dataPlane.groupBy({ by: ["appliedVersion"], where: { connected: true, appliedVersion: { not: null } }, _count: { _all: true } }),
+  ]);
+  const counts = new Map(running.map((r) => [r.appliedVersion, r._count._all]));
+  const newestFull = rows.find((r) => r.rolloutState === "full")?.version ?? 0;
+  return rows.map((r) => ({
+    ...r,
+    createdAt: r.createdAt.toISOString(),
+    rolloutState: r.rolloutState as RolloutState,
+    rolloutSelector: (r.rolloutSelector ?? null) as Record<string, string> | null,
+    runningCount: counts.get(r.version) ?? 0,
+    superseded: r.rolloutState === "staged" && r.version < newestFull,
+  }));
 }

@@ -1,10 +1,11 @@
-import { GatewayConfigSchema, formatFieldErrors, toFieldErrors, type FieldError, type GatewayConfig } from "@switchyard/config";
+import { GatewayConfigSchema, formatFieldErrors, toFieldErrors, type FieldError, type GatewayConfig, type Rollout } from "@switchyard/config";
 import { hashConfig } from "@switchyard/config/hash";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { dryRunCompile } from "./dry-run-compile.ts";
 import { getCurrentConfig, toSnapshot } from "./get-current-config.ts";
+import { withPublishLock } from "./publish-lock.ts";
 
 export interface PublishResult {
   version: number;
@@ -25,6 +26,13 @@ export interface PublishConfigOptions {
   build(current: GatewayConfig): unknown;
   /** Rewrites error paths, e.g. to make them relative to the route being edited. */
   mapErrorPath?: (path: string) => string;
+  /**
+   * The new config does not depend on the current one (replace, rollback): skip loading the
+   * current config, which for a large table costs more than the rest of the checks.
+   */
+  ignoresCurrent?: boolean;
+  /** Staged publish: only data planes matching the selector get it until it is promoted. */
+  rollout?: Rollout | null | undefined;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -33,13 +41,20 @@ const UNIQUE_VIOLATION = "P2002";
 /**
  * The one way a config version comes to exist: validate → dry-run compile → hash → store as
  * version max+1 (the primary key stops two writers taking one number; the loser rebuilds on the
- * newer config) → audit → push to data planes.
+ * newer config) → audit → push to data planes (all of them, or those matching a staged
+ * rollout's selector).
  */
-export async function publishConfig(options: PublishConfigOptions): Promise<PublishResult> {
+export function publishConfig(options: PublishConfigOptions): Promise<PublishResult> {
+  return withPublishLock(options.db, () => publishOnce(options));
+}
+
+async function publishOnce(options: PublishConfigOptions): Promise<PublishResult> {
   const { prisma } = options.db;
   for (let attempt = 1; ; attempt++) {
-    const current = await getCurrentConfig({ db: options.db });
-    const raw = options.build(current?.config ?? { services: [], routes: [] });
+    const current = options.ignoresCurrent
+      ? await prisma.configVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true, hash: true } })
+      : await getCurrentConfig({ db: options.db });
+    const raw = options.build(current && "config" in current ? (current.config as GatewayConfig) : { services: [], routes: [] });
 
     const parsed = GatewayConfigSchema.safeParse(raw);
     if (!parsed.success) throw invalid(toFieldErrors(parsed.error), options.mapErrorPath);
@@ -52,15 +67,33 @@ export async function publishConfig(options: PublishConfigOptions): Promise<Publ
 
     const version = (current?.version ?? 0) + 1;
     const message = options.message ?? "";
+    const rollout = options.rollout ?? null;
     try {
+      // A batch transaction, not an interactive one: the embedded database has one connection.
       const [row] = await prisma.$transaction([
-        prisma.configVersion.create({ data: { version, hash, config: config as object, author: options.actor, message } }),
+        prisma.configVersion.create({
+          data: {
+            version,
+            hash,
+            config: config as object,
+            author: options.actor,
+            message,
+            rolloutState: rollout ? "staged" : "full",
+            ...(rollout ? { rolloutSelector: rollout.selector } : {}),
+          },
+        }),
         prisma.auditEvent.create({
-          data: { actor: options.actor, action: options.action, target: options.target, detail: { version, hash, message }, ip: options.ip ?? null },
+          data: {
+            actor: options.actor,
+            action: options.action,
+            target: options.target,
+            detail: { version, hash, message, ...(rollout ? { selector: rollout.selector } : {}) },
+            ip: options.ip ?? null,
+          },
         }),
       ]);
       const snapshot = toSnapshot({ version, hash, createdAt: row.createdAt.toISOString(), author: options.actor, message, config });
-      options.bus.emit("config-published", snapshot);
+      options.bus.emit("config-published", snapshot, rollout);
       return { version, hash, changed: true };
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;

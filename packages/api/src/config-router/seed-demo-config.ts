@@ -14,6 +14,7 @@ export async function seedDemoConfig(options: { db: Db; bus: Bus; demoBasePort?:
     action: "config.seed",
     target: "config",
     // If another control plane seeded meanwhile, the hashes match and nothing new is stored.
+    ignoresCurrent: true,
     build: () => demoConfig(options.demoBasePort),
   });
 }

@@ -13,12 +13,14 @@ describe("onDataPlanesChange", () => {
     // Three events before the next read: one yield.
     bus.emit("data-planes-changed");
     bus.emit("data-planes-changed");
-    bus.emit("config-published", { version: 1, hash: "0".repeat(64), createdAt: "", config: { services: [], routes: [] } });
+    bus.emit("config-published", { version: 1, hash: "0".repeat(64), createdAt: "", config: { services: [], routes: [] } }, null);
+    bus.emit("rollout-changed", { version: 1 });
     expect((await events.next()).done).toBe(false);
     const pending = events.next();
     controller.abort();
     expect((await pending).done).toBe(true);
     expect(bus.listenerCount("data-planes-changed")).toBe(0);
     expect(bus.listenerCount("config-published")).toBe(0);
+    expect(bus.listenerCount("rollout-changed")).toBe(0);
   });
 });

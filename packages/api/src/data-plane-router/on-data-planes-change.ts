@@ -1,7 +1,7 @@
 import type { Bus } from "../bus.ts";
 
 /**
- * Yields `{ at }` whenever a data plane changes or a version is published, until `signal` aborts.
+ * Yields `{ at }` whenever a data plane changes, a version is published or a rollout changes, until `signal` aborts.
  * Bursts between two reads collapse into one event: the console only refetches on it.
  */
 export async function* onDataPlanesChange(options: { bus: Bus; signal?: AbortSignal | undefined }): AsyncGenerator<{ at: string }> {
@@ -13,6 +13,7 @@ export async function* onDataPlanesChange(options: { bus: Bus; signal?: AbortSig
   };
   options.bus.on("data-planes-changed", notify);
   options.bus.on("config-published", notify);
+  options.bus.on("rollout-changed", notify);
   const aborted = new Promise<void>((resolve) => {
     if (options.signal?.aborted) resolve();
     options.signal?.addEventListener("abort", () => resolve(), { once: true });
@@ -30,5 +31,6 @@ export async function* onDataPlanesChange(options: { bus: Bus; signal?: AbortSig
   } finally {
     options.bus.off("data-planes-changed", notify);
     options.bus.off("config-published", notify);
+    options.bus.off("rollout-changed", notify);
   }
 }

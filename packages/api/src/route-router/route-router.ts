@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RolloutSchema } from "@switchyard/config";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { deleteRoute } from "./delete-route.ts";
 import { getRoute, listRoutes } from "./list-routes.ts";
@@ -11,9 +12,18 @@ export const routeRouter = router({
 
   // `route` is validated by the service so error paths are relative to the route.
   upsert: editorProcedure
-    .input(z.object({ route: z.unknown(), originalName: z.string().optional(), message: z.string().max(500).optional() }))
+    .input(z.object({ route: z.unknown(), originalName: z.string().optional(), message: z.string().max(500).optional(), rollout: RolloutSchema.optional() }))
     .mutation(({ ctx, input }) =>
-      upsertRoute({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, route: input.route, originalName: input.originalName, message: input.message }),
+      upsertRoute({
+        db: ctx.db,
+        bus: ctx.bus,
+        actor: ctx.session.username,
+        ip: ctx.ip,
+        route: input.route,
+        originalName: input.originalName,
+        message: input.message,
+        rollout: input.rollout,
+      }),
     ),
 
   delete: editorProcedure

@@ -1,4 +1,4 @@
-import { RouteSchema, formatFieldErrors, toFieldErrors } from "@switchyard/config";
+import { RouteSchema, formatFieldErrors, toFieldErrors, type Rollout } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
@@ -13,6 +13,7 @@ export interface UpsertRouteOptions {
   /** The route's name before this edit, when renaming. */
   originalName?: string | undefined;
   message?: string | undefined;
+  rollout?: Rollout | null | undefined;
 }
 
 /**
@@ -36,6 +37,7 @@ export async function upsertRoute(options: UpsertRouteOptions): Promise<PublishR
     message: options.message ?? (options.originalName && options.originalName !== route.name ? `Rename route ${options.originalName} to ${route.name}` : `Update route ${route.name}`),
     action: "routes.upsert",
     target: `route:${route.name}`,
+    rollout: options.rollout,
     build(current) {
       const routes = [...current.routes];
       index = routes.findIndex((r) => r.name === lookup);

@@ -19,7 +19,9 @@ export function RolloutStatus({ version }: { version: number }) {
   );
   if (!planes.data) return <p className="text-sm text-muted-foreground">Checking data planes…</p>;
 
-  const connected = planes.data.filter((p) => p.connected);
+  // During a staged rollout only the data planes matching its selector should take the version.
+  const targeted = (p: { targetVersion: number | null }) => (p.targetVersion ?? version) >= version;
+  const connected = planes.data.filter((p) => p.connected && targeted(p));
   const reached = connected.filter((p) => (p.appliedVersion ?? 0) >= version);
   const complete = connected.length > 0 && reached.length === connected.length;
 
@@ -44,6 +46,10 @@ export function RolloutStatus({ version }: { version: number }) {
                 <span className="tabular-nums text-xs text-muted-foreground">v{p.appliedVersion ?? "—"}</span>
                 {!p.connected ? (
                   <Badge variant="secondary">Offline</Badge>
+                ) : !targeted(p) && !applied ? (
+                  <Badge variant="secondary" title="Not selected by the staged rollout; gets it when the version is promoted">
+                    Waits for promotion
+                  </Badge>
                 ) : applied ? (
                   <Badge variant="success">
                     <CheckIcon width={12} height={12} /> Applied

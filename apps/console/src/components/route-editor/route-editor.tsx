@@ -4,12 +4,15 @@ import { useEffect, useMemo, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FieldError, Route } from "@switchyard/config";
+import { parseSelector, type FieldError, type Route } from "@switchyard/config";
 import { AlertIcon, CheckIcon, ChevronLeftIcon, PlusIcon, SpinnerIcon, TrashIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
+import { RoutePoliciesCard } from "@/components/policies/route-policies-card.tsx";
 import { QueryError } from "@/components/query-error.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
+import { Checkbox } from "@/components/ui/checkbox.tsx";
+import { Input } from "@/components/ui/input.tsx";
 import { draftFromRoute, emptyDraft, placedPaths, validateDraft, type RouteDraft, type RuleDraft } from "@/lib/route-draft.ts";
 import { errorCode, errorMessage, serverFieldErrors } from "@/lib/trpc-error.ts";
 import { useTRPC } from "@/trpc/react.tsx";
@@ -21,6 +24,37 @@ import { RuleEditor } from "./rule-editor.tsx";
 interface SaveResult {
   version: number;
   changed: boolean;
+  /** Set when the version went to canary data planes only. */
+  selector: string | null;
+}
+
+/** "Publish to canary data planes first": a staged rollout limited to a label selector. */
+function CanaryOption({ enabled, selector, error, onEnabled, onSelector }: { enabled: boolean; selector: string; error: string | null; onEnabled(v: boolean): void; onSelector(v: string): void }) {
+  return (
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border bg-card px-4 py-3 text-sm" data-testid="canary-option">
+      <label className="flex items-center gap-2 font-medium">
+        <Checkbox checked={enabled} onChange={(e) => onEnabled(e.target.checked)} data-testid="canary-enabled" />
+        Publish to canary data planes first
+      </label>
+      {enabled && (
+        <>
+          <div className="w-56">
+          <Input
+            className="h-8 font-mono text-xs"
+            value={selector}
+            onChange={(e) => onSelector(e.target.value)}
+            aria-label="Canary label selector"
+            aria-invalid={error ? true : undefined}
+            placeholder="canary=true"
+            data-testid="canary-selector"
+          />
+          </div>
+          <span className="text-xs text-muted-foreground">Only data planes with these labels get it; promote it from History.</span>
+          {error && <span className="w-full text-xs text-destructive">{error}</span>}
+        </>
+      )}
+    </div>
+  );
 }
 
 /** Errors the form has no field for, listed above the form so none is ever hidden. */
@@ -53,6 +87,9 @@ function EditorForm({ initial, originalName: initialOriginal }: { initial: Route
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [errorBanner, setErrorBanner] = useState<string | null>(null);
   const [result, setResult] = useState<SaveResult | null>(null);
+  const [canary, setCanary] = useState(false);
+  const [selectorText, setSelectorText] = useState("canary=true");
+  const [selectorError, setSelectorError] = useState<string | null>(null);
 
   // A new route defaults to the first service once the list has loaded.
   useEffect(() => {
@@ -72,7 +109,7 @@ function EditorForm({ initial, originalName: initialOriginal }: { initial: Route
   const upsert = useMutation(
     trpc.routes.upsert.mutationOptions({
       onSuccess: async (res, vars) => {
-        setResult({ version: res.version, changed: res.changed });
+        setResult({ version: res.version, changed: res.changed, selector: vars.rollout ? Object.entries(vars.rollout.selector).map(([k, v]) => `${k}=${v}`).join(",") : null });
         setSaved(draft);
         const name = (vars.route as Route).name;
         if (name !== originalName) {
@@ -116,7 +153,13 @@ function EditorForm({ initial, originalName: initialOriginal }: { initial: Route
       return;
     }
     setErrors([]);
-    upsert.mutate({ route: check.route as Route, ...(originalName ? { originalName } : {}) });
+    const selector = canary ? parseSelector(selectorText) : null;
+    if (canary && (!selector || Object.keys(selector).length === 0)) {
+      setSelectorError("Write labels as key=value, separated by commas");
+      return;
+    }
+    setSelectorError(null);
+    upsert.mutate({ route: check.route as Route, ...(originalName ? { originalName } : {}), ...(selector ? { rollout: { selector } } : {}) });
   };
 
   return (
@@ -162,9 +205,26 @@ function EditorForm({ initial, originalName: initialOriginal }: { initial: Route
             <Card className="border-success/40" data-testid="rollout-card">
               <CardHeader>
                 <CardTitle className="flex items-center gap-2 text-success" data-testid="save-result" role="status">
-                  <CheckIcon /> {result.changed ? `Published version ${result.version}` : `No changes: version ${result.version} is already live`}
+                  <CheckIcon />{" "}
+                  {!result.changed
+                    ? `No changes: version ${result.version} is already live`
+                    : result.selector
+                      ? `Published version ${result.version} to canary data planes (${result.selector})`
+                      : `Published version ${result.version}`}
                 </CardTitle>
-                <CardDescription>Rollout to data planes</CardDescription>
+                <CardDescription>
+                  {result.selector && result.changed ? (
+                    <>
+                      Rollout to data planes. When the canaries look healthy,{" "}
+                      <Link href="/history" className="text-primary underline-offset-4 hover:underline">
+                        promote it on the History page
+                      </Link>
+                      ; a rejection halts it by itself.
+                    </>
+                  ) : (
+                    "Rollout to data planes"
+                  )}
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <RolloutStatus version={result.version} />
@@ -172,8 +232,10 @@ function EditorForm({ initial, originalName: initialOriginal }: { initial: Route
             </Card>
           )}
           <ErrorSummary errors={errors} placed={placed} message={errorBanner} />
+          <CanaryOption enabled={canary} selector={selectorText} error={selectorError} onEnabled={setCanary} onSelector={setSelectorText} />
 
           <GeneralFields draft={draft} onChange={patch} />
+          {originalName && <RoutePoliciesCard route={originalName} />}
 
           {services.isError && <QueryError error={services.error} onRetry={() => void services.refetch()} />}
           {draft.rules.map((rule, i) => (

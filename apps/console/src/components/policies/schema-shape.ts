@@ -1,0 +1,94 @@
+import type { z } from "zod";
+
+/** The shape of a zod schema as a form sees it: wrappers (optional, default, transforms) peeled off. */
+export type FieldShape =
+  | { kind: "boolean" }
+  | { kind: "number" }
+  | { kind: "string" }
+  /** A duration: ms as a number, or text like "10s". */
+  | { kind: "duration" }
+  | { kind: "enum"; options: string[] }
+  | { kind: "array"; element: FieldShape }
+  | { kind: "record"; value: FieldShape }
+  | { kind: "object"; fields: { key: string; shape: FieldShape; optional: boolean; defaultValue: unknown }[] }
+  | { kind: "other" };
+
+interface Def {
+  type: string;
+  innerType?: z.ZodType;
+  defaultValue?: unknown;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  element?: z.ZodType;
+  entries?: Record<string, string>;
+  valueType?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  options?: z.ZodType[];
+  values?: unknown[];
+}
+
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Optional / default / prefault / nullable / readonly wrappers, with what they say. */
+export function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; defaultValue: unknown } {
+  let s = schema;
+  let optional = false;
+  let defaultValue: unknown = undefined;
+  for (;;) {
+    const d = defOf(s);
+    if (d.type === "optional" || d.type === "nullable" || d.type === "readonly") {
+      optional = optional || d.type !== "readonly";
+      s = d.innerType!;
+    } else if (d.type === "default" || d.type === "prefault") {
+      if (defaultValue === undefined) defaultValue = structuredClone(d.defaultValue);
+      s = d.innerType!;
+    } else if (d.type === "pipe") {
+      // Transforms: the form edits what goes in.
+      s = d.in!;
+    } else return { inner: s, optional, defaultValue };
+  }
+}
+
+export function shapeOf(schema: z.ZodType): FieldShape {
+  const { inner } = unwrap(schema);
+  const d = defOf(inner);
+  switch (d.type) {
+    case "boolean": return { kind: "boolean" };
+    case "number": case "int": return { kind: "number" };
+    case "string": return { kind: "string" };
+    case "enum": return { kind: "enum", options: Object.values(d.entries ?? {}) };
+    case "literal": return d.values?.length === 1 && d.values[0] === true ? { kind: "boolean" } : { kind: "enum", options: (d.values ?? []).map(String) };
+    case "array": return { kind: "array", element: shapeOf(d.element!) };
+    case "record": return { kind: "record", value: shapeOf(d.valueType!) };
+    case "union": {
+      const kinds = (d.options ?? []).map((o) => shapeOf(o).kind);
+      if (kinds.includes("number") && kinds.includes("string")) return { kind: "duration" };
+      if (kinds.every((k) => k === "number")) return { kind: "number" };
+      return { kind: "other" };
+    }
+    case "object":
+      return {
+        kind: "object",
+        fields: Object.entries(d.shape ?? {}).map(([key, s]) => {
+          const u = unwrap(s);
+          return { key, shape: shapeOf(s), optional: u.optional, defaultValue: u.defaultValue };
+        }),
+      };
+    default: return { kind: "other" };
+  }
+}
+
+/** Default values of an object schema's fields (what the form starts with for a new entity). */
+export function defaultsOf(schema: z.ZodType): Record<string, unknown> {
+  const shape = shapeOf(schema);
+  if (shape.kind !== "object") return {};
+  const out: Record<string, unknown> = {};
+  for (const f of shape.fields) if (f.defaultValue !== undefined) out[f.key] = f.defaultValue;
+  return out;
+}
+
+/** "key_names" / "http1MaxPendingRequests" → "Key names" / "Http1 max pending requests". */
+export function humanize(key: string): string {
+  const words = key.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().replace(/\bms\b/, "(ms)");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,115 @@
+import { request } from "node:http";
+import type { GatewayConfig, HealthCheck } from "@switchyard/config";
+import type { Logger } from "../log.ts";
+
+interface Probe {
+  origin: string;
+  host: string;
+  port: number;
+  check: HealthCheck;
+  healthy: boolean;
+  passes: number;
+  failures: number;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+}
+
+/** A request that answers 200-399 within the timeout passes. */
+function probeOnce(p: Probe): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
+    const req = request({ host: p.host, port: p.port, path: p.check.path, method: "GET", agent: false, timeout: p.check.timeoutMs,
+      headers: { "user-agent": "switchyard-health-check", connection: "close" } }, (res) => {
+      res.resume();
+      done((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
+    });
+    req.on("timeout", () => { req.destroy(); done(false); });
+    req.on("error", () => done(false));
+    req.end();
+  });
+}
+
+/**
+ * Active HTTP health checks, run once per gateway process (on the main thread) and shared with
+ * every worker through `onChange`, so N workers don't mean N× probes. A target starts healthy,
+ * goes unhealthy after `unhealthyThreshold` failed checks in a row and comes back after
+ * `healthyThreshold` passing ones.
+ */
+export class HealthChecker {
+  private readonly probes = new Map<string, Probe>();
+  private readonly onChange: (origin: string, healthy: boolean) => void;
+  private readonly log: Logger;
+  private stopped = false;
+
+  constructor(options: { onChange: (origin: string, healthy: boolean) => void; log: Logger }) {
+    this.onChange = options.onChange;
+    this.log = options.log;
+  }
+
+  /** Checks the targets of the services that configure a health check; forgets the others. */
+  update(config: GatewayConfig | null): void {
+    const wanted = new Map<string, { host: string; port: number; check: HealthCheck }>();
+    for (const service of config?.services ?? []) {
+      if (!service.healthCheck) continue;
+      for (const t of service.targets) {
+        const host = t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host;
+        const origin = `http://${host}:${t.port}`;
+        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck });
+      }
+    }
+    for (const [origin, p] of this.probes) {
+      if (wanted.has(origin)) continue;
+      if (p.timer) clearTimeout(p.timer);
+      this.probes.delete(origin);
+      if (!p.healthy) this.onChange(origin, true);
+    }
+    for (const [origin, w] of wanted) {
+      const existing = this.probes.get(origin);
+      if (existing) {
+        const changedInterval = existing.check.intervalMs !== w.check.intervalMs;
+        existing.check = w.check;
+        if (changedInterval && existing.timer && !existing.running) { clearTimeout(existing.timer); this.schedule(existing, 0); }
+        continue;
+      }
+      const p: Probe = { origin, host: w.host, port: w.port, check: w.check, healthy: true, passes: 0, failures: 0, timer: null, running: false };
+      this.probes.set(origin, p);
+      this.schedule(p, 0);
+    }
+  }
+
+  /** Origins currently held unhealthy (for a worker that starts later). */
+  unhealthy(): string[] {
+    return [...this.probes.values()].filter((p) => !p.healthy).map((p) => p.origin);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const p of this.probes.values()) if (p.timer) clearTimeout(p.timer);
+    this.probes.clear();
+  }
+
+  private schedule(p: Probe, delayMs: number): void {
+    p.timer = setTimeout(() => void this.run(p), delayMs);
+    p.timer.unref();
+  }
+
+  private async run(p: Probe): Promise<void> {
+    p.timer = null;
+    p.running = true;
+    const ok = await probeOnce(p);
+    p.running = false;
+    if (this.stopped || this.probes.get(p.origin) !== p) return;
+    if (ok) { p.passes++; p.failures = 0; } else { p.failures++; p.passes = 0; }
+    if (p.healthy && p.failures >= p.check.unhealthyThreshold) {
+      p.healthy = false;
+      this.log("warn", `upstream ${p.origin} failed ${p.failures} health checks in a row; taking it out`);
+      this.onChange(p.origin, false);
+    } else if (!p.healthy && p.passes >= p.check.healthyThreshold) {
+      p.healthy = true;
+      this.log("info", `upstream ${p.origin} passed ${p.passes} health checks in a row; back in`);
+      this.onChange(p.origin, true);
+    }
+    this.schedule(p, p.check.intervalMs);
+  }
+}

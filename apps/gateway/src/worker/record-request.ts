@@ -1,0 +1,64 @@
+import type { IncomingMessage } from "node:http";
+import { RESPONSE_FLAGS } from "../errors.ts";
+import type { AccessLog } from "./access-log.ts";
+import type { StatSlot } from "./request-stats.ts";
+
+/** What is known about a request when it ends; the proxy's per-request exchange satisfies it. */
+export interface RequestContext {
+  readonly accessLog: AccessLog | null;
+  readonly req: IncomingMessage;
+  /** performance.now() when the request reached the handler. */
+  readonly start: number;
+  /** Index of the matched rule, -1 when none matched. */
+  rule: number;
+  /** host:port of the chosen upstream target, "" when none. */
+  target: string;
+  /** Time from sending upstream to its response headers; -1 when no upstream answered. */
+  upstreamMs: number;
+  /** The x-request-id sent upstream, "" before one was chosen. */
+  requestId: string;
+}
+
+function requestBodyBytes(req: IncomingMessage): number {
+  const cl = req.headers["content-length"];
+  if (cl === undefined) return 0;
+  const n = Number(cl);
+  return n > 0 ? n : 0;
+}
+
+/**
+ * Counts a finished request in its slot and writes its access-log line when sampled. Called
+ * exactly once per request; never throws into the proxy.
+ */
+export function recordRequest(ctx: RequestContext, slot: StatSlot, status: number, flag: number, responseBytes: number): void {
+  const durationMs = performance.now() - ctx.start;
+  const requestBytes = requestBodyBytes(ctx.req);
+  slot.add(status, flag, durationMs, ctx.upstreamMs, requestBytes, responseBytes);
+  const log = ctx.accessLog;
+  if (log === null || !log.sample()) return;
+  try {
+    const headers = ctx.req.headers;
+    const id = ctx.requestId || headers["x-request-id"];
+    const trace = headers.traceparent;
+    log.write({
+      requestId: typeof id === "string" ? id : "",
+      method: ctx.req.method ?? "",
+      path: ctx.req.url ?? "",
+      route: slot.route,
+      rule: ctx.rule < 0 ? null : ctx.rule,
+      service: slot.service,
+      subset: slot.subset,
+      target: ctx.target,
+      status,
+      flag: RESPONSE_FLAGS[flag] ?? "",
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      upstreamMs: ctx.upstreamMs < 0 ? null : Math.round(ctx.upstreamMs * 1000) / 1000,
+      consumer: "",
+      requestBytes,
+      responseBytes,
+      traceId: typeof trace === "string" && trace.length >= 35 ? trace.slice(3, 35) : "",
+    });
+  } catch {
+    // Logging is best effort.
+  }
+}

@@ -1,0 +1,202 @@
+// The developer-portal journey as outside developers and an admin run it: an admin publishes an
+// API product with a plan; a developer signs up, verifies the e-mail (link from the control
+// plane's log), creates an app, subscribes, copies the key, calls the API through the gateway
+// (200), exceeds the plan's limit (429), tries an operation from the API reference, and finds the
+// calls on the usage page and the statement; the admin suspends the subscription and the gateway
+// refuses the key within a second.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, screenshot } from "./support/browser.ts";
+import { createTestDatabase, startSystem, type RunningSystem, type SystemPorts } from "./support/system.ts";
+
+const ports: SystemPorts = { console: 3370, controlPlane: 4370, proxy: 8370, admin: 9370, demoBase: 9380 };
+const password = "e2e-admin-password";
+const gateway = `http://127.0.0.1:${ports.proxy}`;
+const consoleUrl = `http://127.0.0.1:${ports.console}`;
+const cpUrl = `http://127.0.0.1:${ports.controlPlane}`;
+const email = `dev-${Date.now()}@example.com`;
+const devPassword = "a-long-developer-password";
+const PER_MINUTE = 5;
+
+async function adminCall<T>(cookie: string, procedure: string, input: unknown): Promise<T> {
+  const res = await fetch(`${cpUrl}/trpc/${procedure}`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify(input) });
+  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!res.ok || !body.result) throw new Error(`${procedure} failed: ${res.status} ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+async function callApi(key: string | null): Promise<number> {
+  const res = await fetch(`${gateway}/api/users`, { headers: key ? { apikey: key } : {} });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe("developer portal: sign-up → key → gateway → usage → suspend", () => {
+  let system: RunningSystem;
+  let browser: Browser;
+  let devContext: BrowserContext;
+  let adminContext: BrowserContext;
+  let page: Page;
+  let dataDir: string;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let adminCookie = "";
+  let apiKey = "";
+  // What this developer's key did, as the gateway answered: the usage page and statement must match.
+  let keyCalls = 0;
+  let forwarded = 0;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "sy-e2e-portal-"));
+    database = await createTestDatabase();
+    system = await startSystem({ ports, dataDir, databaseUrl: database.url, adminPassword: password });
+    const login = await fetch(`${cpUrl}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password }) });
+    adminCookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+    browser = await launchBrowser();
+    devContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    adminContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    page = await devContext.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("publishes a product with a plan; its route then needs a key", async () => {
+    const starter = await fetch(`${cpUrl}/trpc/portal.admin.starterOpenapi?input=${encodeURIComponent(JSON.stringify({ name: "Users API", routes: ["users"] }))}`, { headers: { cookie: adminCookie } });
+    const openapi = ((await starter.json()) as { result: { data: { text: string } } }).result.data.text;
+    const product = await adminCall<{ id: string }>(adminCookie, "portal.admin.saveProduct", {
+      product: {
+        name: "Users API", slug: "users-api", description: "Look up the people in the demo user service.", routes: ["users"], openapi,
+        guides: [{ title: "Getting started", markdown: "# Getting started\n\nSend your key in the `apikey` header:\n\n```\ncurl -H 'apikey: sy_…' /api/users\n```\n" }],
+      },
+    });
+    await adminCall(adminCookie, "portal.admin.savePlan", { plan: { productId: product.id, name: "Starter", perMinute: PER_MINUTE, price: { kind: "per-request", unitMicros: 1000 } } });
+    await expect.poll(() => callApi(null), { timeout: 2000, interval: 50 }).toBe(401);
+
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${consoleUrl}/login?next=/portal-admin`);
+    await adminPage.getByTestId("login-username").fill("admin");
+    await adminPage.getByTestId("login-password").fill(password);
+    await adminPage.getByTestId("login-submit").click();
+    await adminPage.waitForURL(/\/portal-admin/);
+    await adminPage.getByText("Users API").first().waitFor();
+    await screenshot(adminPage, "portal-01-admin-products");
+    await adminPage.goto(`${consoleUrl}/portal-admin/products/users-api`);
+    await adminPage.getByTestId("save-plan").first().waitFor();
+    await adminPage.getByTestId("product-openapi").fill("openapi: 3.0.3\ninfo:\n  title: broken\npaths: {}\n");
+    await adminPage.getByTestId("openapi-validate").click();
+    await expect.poll(() => adminPage.getByTestId("openapi-result").textContent()).toContain("not valid");
+    await screenshot(adminPage, "portal-02-admin-openapi-error");
+    await adminPage.close();
+  }, 60_000);
+
+  it("signs up, verifies through the logged link and signs in", async () => {
+    await page.goto(`${consoleUrl}/portal`);
+    await page.getByTestId("product-card-users-api").waitFor();
+    await screenshot(page, "portal-03-catalog");
+    await page.goto(`${consoleUrl}/portal/sign-up`);
+    await page.locator("#email").fill(email);
+    await page.locator("#password").fill(devPassword);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.getByTestId("sign-up-done").waitFor();
+    let token = "";
+    await expect.poll(() => {
+      const line = system.output().split("\n").find((l) => l.includes("[portal-mail]") && l.includes(`to=${email}`));
+      token = line ? /token=([^\s&]+)/.exec(line)?.[1] ?? "" : "";
+      return token;
+    }, { timeout: 5000 }).not.toBe("");
+    await page.goto(`${consoleUrl}/portal/verify?token=${token}`);
+    await page.getByTestId("verified").waitFor();
+    await page.goto(`${consoleUrl}/portal/sign-in`);
+    await page.locator("#email").fill(email);
+    await page.locator("#password").fill(devPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/portal\/apps/);
+    await page.getByTestId("portal-user").waitFor();
+  }, 60_000);
+
+  it("creates an app, subscribes, copies the key and calls the API through the gateway", async () => {
+    await page.getByTestId("app-name").fill("Weather station");
+    await page.getByTestId("create-app").click();
+    await page.getByTestId("app-Weather station").waitFor();
+    await page.goto(`${consoleUrl}/portal/products/users-api`);
+    await page.getByTestId("plan-Starter").waitFor();
+    expect(await page.getByTestId("plan-Starter").getByTestId("plan-price").textContent()).toBe("$0.0010 per request");
+    await screenshot(page, "portal-04-product");
+    await page.getByTestId("plan-Starter").getByRole("button", { name: "Subscribe" }).click();
+    await page.getByTestId("new-key-value").waitFor();
+    apiKey = (await page.getByTestId("new-key-value").textContent())!.trim();
+    expect(apiKey).toMatch(/^sy_/);
+    await screenshot(page, "portal-05-key-shown-once");
+    const started = Date.now();
+    await expect.poll(() => callApi(apiKey), { timeout: 1000, interval: 25 }).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1050);
+    keyCalls++;
+    forwarded++;
+    expect(await callApi("sy_not-a-key")).toBe(401);
+  }, 60_000);
+
+  it("tries an operation from the API reference with the key", async () => {
+    await page.getByTestId("tab-reference").click();
+    await page.getByTestId("api-reference").waitFor();
+    await page.getByTestId("operation-GET-/api/users").getByRole("button").first().click();
+    await page.getByTestId("try-it-open").click();
+    await page.getByTestId("try-it-key").fill(apiKey);
+    await page.getByTestId("try-it-send").click();
+    await expect.poll(() => page.getByTestId("try-it-status").textContent()).toBe("200");
+    keyCalls++;
+    forwarded++;
+    await screenshot(page, "portal-06-try-it");
+  }, 30_000);
+
+  it("answers 429 past the plan's per-minute limit", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_MINUTE + 2; i++) statuses.push(await callApi(apiKey));
+    expect(statuses).toContain(429);
+    // Two calls were made already (curl and try-it): at most the rest of the minute's allowance passes.
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(PER_MINUTE - 2);
+    keyCalls += statuses.length;
+    forwarded += statuses.filter((s) => s === 200).length;
+  }, 30_000);
+
+  it("shows the calls on the usage page and the statement (from the gateway's counts)", async () => {
+    await page.goto(`${consoleUrl}/portal/usage`);
+    // The control plane writes each finished minute of the gateway's counts to the rollup.
+    await expect.poll(async () => {
+      await page.reload();
+      const text = await page.getByTestId("usage-total").textContent({ timeout: 5000 }).catch(() => "0");
+      return Number((text ?? "0").replace(/,/g, ""));
+    }, { timeout: 100_000, interval: 5000 }).toBe(keyCalls);
+    await screenshot(page, "portal-07-usage");
+    await page.goto(`${consoleUrl}/portal/apps`);
+    await page.getByTestId("statement-link").click();
+    await page.getByTestId("statement-requests").waitFor();
+    // Only forwarded requests are billed: the 429s are not.
+    expect(Number(await page.getByTestId("statement-requests").textContent())).toBe(forwarded);
+    // $0.001 per forwarded request.
+    expect(await page.getByTestId("statement-total").textContent()).toBe(`$${(forwarded / 1000).toFixed(4)}`);
+    await screenshot(page, "portal-08-statement");
+  }, 130_000);
+
+  it("refuses the key within a second after the admin suspends the subscription", async () => {
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${consoleUrl}/portal-admin`);
+    const row = adminPage.getByTestId(`admin-subscription-${email}`);
+    await row.waitFor();
+    await row.getByTestId("subscription-suspend").click();
+    const clicked = Date.now();
+    await expect.poll(() => callApi(apiKey), { timeout: 1000, interval: 25 }).toBe(401);
+    expect(Date.now() - clicked).toBeLessThan(1050);
+    await row.getByTestId("subscription-resume").waitFor();
+    await screenshot(adminPage, "portal-09-admin-suspended");
+    await page.goto(`${consoleUrl}/portal/apps`);
+    await expect.poll(() => page.getByTestId("subscription-status").first().textContent()).toBe("suspended");
+    await screenshot(page, "portal-10-developer-suspended");
+  }, 30_000);
+});

@@ -1,0 +1,35 @@
+import type { GatewayConfig } from "@switchyard/config";
+import type { Db } from "@switchyard/db";
+import { AppError } from "../app-error.ts";
+import type { Bus } from "../bus.ts";
+import { publishConfig, type PublishResult } from "./publish-config.ts";
+
+export interface RollbackConfigOptions {
+  db: Db;
+  bus: Bus;
+  actor: string;
+  ip?: string | null;
+  version: number;
+  message?: string | undefined;
+}
+
+/**
+ * Republishes version N's config as a new version, through the same validate → dry-run compile →
+ * store → push path as every other change, so a config the current code can't run is refused.
+ */
+export async function rollbackConfig(options: RollbackConfigOptions): Promise<PublishResult> {
+  const row = await options.db.prisma.configVersion.findUnique({ where: { version: options.version }, select: { config: true } });
+  if (!row) throw new AppError("NOT_FOUND", `No version ${options.version}`);
+  const config = row.config as unknown as GatewayConfig;
+  return publishConfig({
+    db: options.db,
+    bus: options.bus,
+    actor: options.actor,
+    ip: options.ip ?? null,
+    message: options.message ?? `Roll back to version ${options.version}`,
+    action: "config.rollback",
+    target: `version:${options.version}`,
+    ignoresCurrent: true,
+    build: () => config,
+  });
+}

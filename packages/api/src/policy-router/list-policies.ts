@@ -1,0 +1,33 @@
+import type { Policy, PolicyType } from "@switchyard/config";
+import type { Db } from "@switchyard/db";
+import { AppError } from "../app-error.ts";
+import { getCurrentConfig } from "../config-router/get-current-config.ts";
+import { policiesForRule, type AppliedPolicy } from "./policy-run-order.ts";
+
+export async function listPolicies(options: { db: Db; type?: PolicyType | undefined; scope?: Policy["scope"]["kind"] | undefined; search?: string | undefined }): Promise<Policy[]> {
+  const all = (await getCurrentConfig(options))?.config.policies ?? [];
+  const q = options.search?.trim().toLowerCase() ?? "";
+  return all.filter(
+    (p) =>
+      (!options.type || p.type === options.type) &&
+      (!options.scope || p.scope.kind === options.scope) &&
+      (q === "" || p.name.includes(q) || (p.scope.kind !== "global" && p.scope.name.includes(q))),
+  );
+}
+
+export async function getPolicy(options: { db: Db; name: string }): Promise<Policy> {
+  const p = ((await getCurrentConfig(options))?.config.policies ?? []).find((x) => x.name === options.name);
+  if (!p) throw new AppError("NOT_FOUND", `No policy "${options.name}"`);
+  return p;
+}
+
+/** Policies that run for each rule of a route, in run order. */
+export async function policiesForRoute(options: { db: Db; name: string }): Promise<{ rule: number; name: string | null; services: string[]; policies: AppliedPolicy[] }[]> {
+  const config = (await getCurrentConfig(options))?.config;
+  const route = config?.routes.find((r) => r.name === options.name);
+  if (!config || !route) throw new AppError("NOT_FOUND", `No route "${options.name}"`);
+  return route.rules.map((rule, i) => {
+    const services = [...new Set(rule.destinations.map((d) => d.service))];
+    return { rule: i, name: rule.name ?? null, services, policies: policiesForRule(config, route.name, services, null) };
+  });
+}
