@@ -60,13 +60,23 @@ describe("console entities: services, consumers, policies, simulator", () => {
     await expect.poll(() => page.getByTestId("field-error-targets.0.port").textContent()).toContain("1-65535");
     await screenshot(page, "entities-01-service-error");
     await page.getByTestId("target-0-port").fill(String(ports.demoBase));
+    // The traffic policy and health check forms come from ServiceSchema.
+    await page.getByTestId("field-trafficPolicy-on").check({ force: true });
+    await page.getByTestId("field-trafficPolicy-loadBalancer-on").check({ force: true });
+    await page.getByTestId("field-trafficPolicy-loadBalancer-type").selectOption("least-request");
+    await page.getByTestId("field-trafficPolicy-timeouts-on").check({ force: true });
+    await page.getByTestId("field-trafficPolicy-timeouts-requestMs").fill("2s");
+    await page.getByTestId("field-healthCheck-on").check({ force: true });
     await expect.poll(() => page.getByTestId("subset-0-selects").textContent()).toContain(`127.0.0.1:${ports.demoBase}`);
     await page.getByTestId("service-save").click();
     await expect.poll(() => page.getByTestId("save-result").textContent()).toMatch(/Published version \d+/);
     await expect.poll(() => page.getByTestId("rollout").getAttribute("data-complete"), { timeout: 10_000 }).toBe("true");
     await screenshot(page, "entities-02-service-saved");
-    const billing = await api.query<{ targets: { port: number }[] }>("services.get", { name: "billing" });
+    const billing = await api.query<{ targets: { port: number }[]; trafficPolicy: { loadBalancer: { type: string }; timeouts: { requestMs: number } }; healthCheck: { path: string } }>("services.get", { name: "billing" });
     expect(billing.targets[0]!.port).toBe(ports.demoBase);
+    expect(billing.trafficPolicy.loadBalancer.type).toBe("least-request");
+    expect(billing.trafficPolicy.timeouts.requestMs).toBe(2000);
+    expect(billing.healthCheck.path).toBe("/");
   });
 
   it("creates a consumer and generates a key shown once", async () => {
@@ -118,7 +128,8 @@ describe("console entities: services, consumers, policies, simulator", () => {
     await page.getByTestId("sim-run").click();
     await expect.poll(() => page.getByTestId("sim-verdict").textContent()).toContain("Route users, rule 1");
     await expect.poll(() => page.getByTestId("sim-dest-user-service-v1").textContent()).toContain("90%");
-    await expect.poll(() => page.getByTestId("sim-verdict-orders").textContent()).toContain("not tried");
+    // /api/orders is the longer prefix, so it is tried first and fails on the path.
+    await expect.poll(() => page.getByTestId("sim-verdict-orders").textContent()).toContain('does not start with the segment(s) "/api/orders"');
     await screenshot(page, "entities-07-simulator");
     await page.getByTestId("sim-path").fill("/api/orders");
     await page.getByTestId("sim-run").click();

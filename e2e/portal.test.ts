@@ -166,6 +166,7 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
   }, 30_000);
 
   it("shows the calls on the usage page and the statement (from the gateway's counts)", async () => {
+    expect(keyCalls).toBeGreaterThan(0);
     await page.goto(`${consoleUrl}/portal/usage`);
     // The control plane writes each finished minute of the gateway's counts to the rollup.
     await expect.poll(async () => {

@@ -10,7 +10,7 @@ import type {
   RouteEntry,
   RouteMatch,
 } from "./compiled-types.ts";
-import { searchIndex } from "./route-index.ts";
+import { collectCandidates, nextCandidate } from "./route-index.ts";
 
 /**
  * Lower-cases a Host header value and drops its port and a trailing dot.
@@ -118,7 +118,14 @@ export function matchRoute(table: CompiledConfig, req: MatchRequest): RouteMatch
   const host = normalizeHost(req.host);
   const entries = table.entries;
   const index = table.index;
-  if (index !== null) return searchIndex(index, host, req.path, (i) => tryEntry(entries[i]!, req, host));
+  if (index !== null) {
+    const lists = collectCandidates(index, host, req.path);
+    for (let i = nextCandidate(index, lists); i !== -1; i = nextCandidate(index, lists)) {
+      const found = tryEntry(entries[i]!, req, host);
+      if (found !== null) return found;
+    }
+    return null;
+  }
   for (let i = 0; i < entries.length; i++) {
     const found = tryEntry(entries[i]!, req, host);
     if (found !== null) return found;

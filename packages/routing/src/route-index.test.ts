@@ -2,18 +2,19 @@ import { describe, expect, it } from "vitest";
 import type { RouteInput } from "@switchyard/config";
 import { compileConfig } from "./compile-config.ts";
 import { matchRoute } from "./match-route.ts";
-import { regexHeadSegment } from "./route-index.ts";
+import { regexHeadSegments } from "./route-index.ts";
 import { parseTestConfig, twoServices } from "./test-config.ts";
 
 describe("route index", () => {
   it("reads the literal first segment of a regex only when it is certain", () => {
-    expect(regexHeadSegment("^/v12/items/[0-9]+$")).toBe("v12");
-    expect(regexHeadSegment("/api/.*")).toBe("api");
-    expect(regexHeadSegment("^/api$")).toBe("api");
-    expect(regexHeadSegment("^/apis?/x")).toBeNull();
-    expect(regexHeadSegment("^/(a|b)/x")).toBeNull();
-    expect(regexHeadSegment("^/a.c/x")).toBeNull();
-    expect(regexHeadSegment(".*")).toBeNull();
+    expect(regexHeadSegments("^/v12/items/[0-9]+$")).toEqual(["v12", "items"]);
+    expect(regexHeadSegments("/api/.*")).toEqual(["api"]);
+    expect(regexHeadSegments("^/api/v1$")).toEqual(["api", "v1"]);
+    expect(regexHeadSegments("^/apis?/x")).toEqual([]);
+    expect(regexHeadSegments("^/(a|b)/x")).toEqual([]);
+    expect(regexHeadSegments("^/a.c/x")).toEqual([]);
+    expect(regexHeadSegments("^/a/b+/c")).toEqual(["a"]);
+    expect(regexHeadSegments(".*")).toEqual([]);
   });
 
   it("picks exactly what a linear scan picks, over a mixed 400-route table", () => {

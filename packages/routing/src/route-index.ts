@@ -1,54 +1,57 @@
 import type { HostMatcher, RouteEntry } from "./compiled-types.ts";
 
-/** Entry positions (ascending) of one (host key, first path segment) cell. */
-interface Bucket {
-  readonly bySegment: Map<string, Int32Array>;
-  /** Entries whose path can match any first segment ("/" prefixes, regexes without a literal head). */
-  readonly anySegment: Int32Array;
+/**
+ * The entries of one host key, by literal path prefix. An entry is filed under its literal
+ * segments: a prefix route "/api/users" under "/api/users", an exact route likewise, a regex
+ * route under its literal head ("^/v1/items/[0-9]+$" under "/v1/items"), and a "/" prefix or an
+ * opaque regex under the root. One flat map (not a trie) keeps a lookup to a few memory reads.
+ */
+interface Cell {
+  readonly root: Int32Array;
+  readonly byPrefix: Map<string, Int32Array>;
+  /** Distinct segment counts of the prefixes, ascending: only those are probed. */
+  readonly depths: Int32Array;
 }
 
 /**
- * Candidates for a request by host and first path segment, so matching a big table looks at a
- * handful of entries instead of all of them. Table order is kept: candidates are merged by
- * position and the first that matches wins, exactly as a linear scan would decide.
+ * Candidates for a request by host and path prefix, so matching a big table looks at a handful
+ * of entries instead of all of them. Table order is kept: candidates are merged by position and
+ * the first that matches wins, exactly as a linear scan decides.
  */
 export interface RouteIndex {
-  readonly exact: ReadonlyMap<string, Bucket>;
+  readonly exact: ReadonlyMap<string, Cell>;
   /** By suffix (".example.com"). */
-  readonly wildcard: ReadonlyMap<string, Bucket>;
-  readonly any: Bucket | null;
+  readonly wildcard: ReadonlyMap<string, Cell>;
+  readonly any: Cell | null;
   /** Scratch space for the merge (one match runs at a time per thread). */
-  readonly lists: (Int32Array | undefined)[];
-  readonly positions: Int32Array;
+  lists: Int32Array[];
+  positions: Int32Array;
 }
 
 const PLAIN = /[A-Za-z0-9_~-]/;
 
-/** The first path segment every path a regex accepts must have, or null when it can't tell. */
-export function regexHeadSegment(source: string): string | null {
+/** The literal leading segments every path a regex accepts must have ([] when it can't tell). */
+export function regexHeadSegments(source: string): string[] {
+  const out: string[] = [];
   let i = source.startsWith("^") ? 1 : 0;
-  if (source[i] !== "/") return null;
-  i++;
-  let seg = "";
-  while (i < source.length && PLAIN.test(source[i]!)) seg += source[i++];
-  if (seg === "") return null;
-  const next = source[i];
-  // A quantifier or an optional part after the literal would make its last char optional.
-  if (next === "/" || (next === "$" && i === source.length - 1)) return seg;
-  return null;
+  while (source[i] === "/") {
+    i++;
+    let seg = "";
+    while (i < source.length && PLAIN.test(source[i]!)) seg += source[i++];
+    if (seg === "") break;
+    const next = source[i];
+    // Only a segment that certainly ends here counts: a quantifier or group after it would not.
+    if (next === "/" || (next === "$" && i === source.length - 1)) out.push(seg);
+    else break;
+  }
+  return out;
 }
 
-/** First segment of a canonical path: "/api/x" → "api", "/" → "". */
-export function firstSegment(path: string): string {
-  const slash = path.indexOf("/", 1);
-  return slash === -1 ? path.slice(1) : path.slice(1, slash);
-}
-
-function entrySegment(entry: RouteEntry): string | null {
+function literalSegments(entry: RouteEntry): string[] {
   const r = entry.route;
-  if (r.pathType === "regex") return regexHeadSegment(r.pathRegexSource ?? "");
-  if (r.pathValue === "/") return null;
-  return firstSegment(r.pathValue);
+  if (r.pathType === "regex") return regexHeadSegments(r.pathRegexSource ?? "");
+  if (r.pathValue === "/") return [];
+  return r.pathValue.slice(1).split("/");
 }
 
 function hostKey(h: HostMatcher): string {
@@ -56,68 +59,92 @@ function hostKey(h: HostMatcher): string {
 }
 
 export function buildRouteIndex(entries: readonly RouteEntry[]): RouteIndex {
-  const cells = new Map<string, { seg: Map<string, number[]>; any: number[] }>();
+  const cells = new Map<string, { root: number[]; byPrefix: Map<string, number[]>; depths: Set<number> }>();
   entries.forEach((entry, i) => {
     const key = hostKey(entry.host);
     let cell = cells.get(key);
-    if (!cell) { cell = { seg: new Map(), any: [] }; cells.set(key, cell); }
-    const seg = entrySegment(entry);
-    if (seg === null) cell.any.push(i);
-    else {
-      let list = cell.seg.get(seg);
-      if (!list) { list = []; cell.seg.set(seg, list); }
-      list.push(i);
-    }
+    if (!cell) { cell = { root: [], byPrefix: new Map(), depths: new Set() }; cells.set(key, cell); }
+    const segs = literalSegments(entry);
+    if (segs.length === 0) { cell.root.push(i); return; }
+    const prefix = `/${segs.join("/")}`;
+    let list = cell.byPrefix.get(prefix);
+    if (!list) { list = []; cell.byPrefix.set(prefix, list); }
+    list.push(i);
+    cell.depths.add(segs.length);
   });
-  const exact = new Map<string, Bucket>();
-  const wildcard = new Map<string, Bucket>();
-  let any: Bucket | null = null;
-  let maxLists = 0;
-  for (const [key, cell] of cells) {
-    const bucket: Bucket = {
-      bySegment: new Map([...cell.seg].map(([k, v]) => [k, Int32Array.from(v)])),
-      anySegment: Int32Array.from(cell.any),
+  const exact = new Map<string, Cell>();
+  const wildcard = new Map<string, Cell>();
+  let any: Cell | null = null;
+  for (const [key, c] of cells) {
+    const cell: Cell = {
+      root: Int32Array.from(c.root),
+      byPrefix: new Map([...c.byPrefix].map(([k, v]) => [k, Int32Array.from(v)])),
+      depths: Int32Array.from([...c.depths].sort((a, b) => a - b)),
     };
-    if (key.startsWith("e:")) exact.set(key.slice(2), bucket);
-    else if (key.startsWith("w:")) wildcard.set(key.slice(2), bucket);
-    else any = bucket;
-    maxLists += 2;
+    if (key.startsWith("e:")) exact.set(key.slice(2), cell);
+    else if (key.startsWith("w:")) wildcard.set(key.slice(2), cell);
+    else any = cell;
   }
-  return { exact, wildcard, any, lists: new Array(Math.max(2, maxLists)), positions: new Int32Array(Math.max(2, maxLists)) };
+  return { exact, wildcard, any, lists: new Array<Int32Array>(16), positions: new Int32Array(16) };
 }
 
-function add(index: RouteIndex, n: number, bucket: Bucket | null | undefined, seg: string): number {
-  if (!bucket) return n;
-  const bySeg = bucket.bySegment.get(seg);
-  if (bySeg !== undefined) { index.lists[n] = bySeg; index.positions[n] = 0; n++; }
-  if (bucket.anySegment.length > 0) { index.lists[n] = bucket.anySegment; index.positions[n] = 0; n++; }
+function push(index: RouteIndex, n: number, list: Int32Array): number {
+  if (list.length === 0) return n;
+  if (n === index.positions.length) {
+    const positions = new Int32Array(n * 2);
+    positions.set(index.positions);
+    index.positions = positions;
+    index.lists.length = n * 2;
+  }
+  index.lists[n] = list;
+  index.positions[n] = 0;
+  return n + 1;
+}
+
+/** Adds the cell's lists for each literal prefix of the request path it has. */
+function walk(index: RouteIndex, n: number, cell: Cell | null | undefined, path: string): number {
+  if (!cell) return n;
+  n = push(index, n, cell.root);
+  const depths = cell.depths;
+  let depth = 0, end = 0;
+  for (let d = 0; d < depths.length; d++) {
+    const want = depths[d]!;
+    while (depth < want) {
+      if (end >= path.length) return n;
+      const next = path.indexOf("/", end + 1);
+      end = next === -1 ? path.length : next;
+      depth++;
+    }
+    const list = cell.byPrefix.get(end === path.length ? path : path.slice(0, end));
+    if (list !== undefined) n = push(index, n, list);
+  }
   return n;
 }
 
 /**
- * Calls `test` on the candidate entry positions in table order until it returns a result.
- * `host` is normalized, `path` canonical.
+ * Collects the candidate lists for a request into the index's scratch space; returns how many.
+ * `host` is normalized, `path` canonical. Merge them with nextCandidate.
  */
-export function searchIndex<T>(index: RouteIndex, host: string, path: string, test: (position: number) => T | null): T | null {
-  const seg = firstSegment(path);
-  let n = add(index, 0, index.exact.get(host), seg);
+export function collectCandidates(index: RouteIndex, host: string, path: string): number {
+  let n = walk(index, 0, index.exact.get(host), path);
   if (index.wildcard.size > 0) {
     for (let dot = host.indexOf("."); dot > 0; dot = host.indexOf(".", dot + 1)) {
-      n = add(index, n, index.wildcard.get(host.slice(dot)), seg);
+      n = walk(index, n, index.wildcard.get(host.slice(dot)), path);
     }
   }
-  n = add(index, n, index.any, seg);
+  return walk(index, n, index.any, path);
+}
+
+/** The next candidate entry position in table order, or -1 when there is none left. */
+export function nextCandidate(index: RouteIndex, n: number): number {
   const lists = index.lists, pos = index.positions;
-  for (;;) {
-    let best = -1, bestValue = 0x7fffffff;
-    for (let j = 0; j < n; j++) {
-      const list = lists[j]!;
-      const p = pos[j]!;
-      if (p < list.length && list[p]! < bestValue) { bestValue = list[p]!; best = j; }
-    }
-    if (best === -1) return null;
-    pos[best]!++;
-    const found = test(bestValue);
-    if (found !== null) return found;
+  let best = -1, bestValue = 0x7fffffff;
+  for (let j = 0; j < n; j++) {
+    const list = lists[j]!;
+    const p = pos[j]!;
+    if (p < list.length && list[p]! < bestValue) { bestValue = list[p]!; best = j; }
   }
+  if (best === -1) return -1;
+  pos[best]!++;
+  return bestValue;
 }

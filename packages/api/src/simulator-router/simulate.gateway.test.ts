@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayConfigSchema, type GatewayConfig } from "@switchyard/config";
+import { hashApiKey } from "@switchyard/config/credential-hashing";
 import { hashConfig } from "@switchyard/config/hash";
 import { startGateway, silentLogger, type RunningGateway } from "@switchyard/gateway";
 import { simulateRequest } from "./simulate-request.ts";
@@ -80,6 +81,12 @@ describe("route simulator agrees with a running gateway", () => {
         { name: "exact", path: { type: "exact", value: "/exact" }, rules: [{ destinations: [{ service: "misc" }] }] },
         { name: "regex", path: { type: "regex", value: "/v[0-9]+/items/[0-9]+" }, rules: [{ destinations: [{ service: "orders" }] }] },
         { name: "sticky", path: { type: "prefix", value: "/sticky" }, rules: [{ stickySplit: { header: "x-user" }, destinations: [{ service: "users", subset: "v1", weight: 50 }, { service: "users", subset: "v2", weight: 50 }] }] },
+        { name: "locked", path: { type: "prefix", value: "/locked" }, rules: [{ destinations: [{ service: "misc" }] }] },
+      ],
+      consumers: [{ username: "acme", credentials: { key_auth: [{ key_hash: hashApiKey("sy_test-key") }] } }],
+      policies: [
+        { name: "locked-keys", type: "key-auth", scope: { kind: "route", name: "locked" } },
+        { name: "locked-closed", type: "request-termination", scope: { kind: "route", name: "locked" }, config: { status_code: 418, message: "closed" } },
       ],
     });
     gw = await startGateway({
@@ -118,6 +125,15 @@ describe("route simulator agrees with a running gateway", () => {
     const split = simulateRequest(config, { method: "GET", host: "x", path: "/sticky" });
     expect(split.destinations.map((d) => d.probability)).toEqual([0.5, 0.5]);
     expect(split.sticky).toEqual({ on: "header x-user", value: null, picked: null });
+  });
+
+  it("runs the policies it lists, in the order it lists them", async () => {
+    const sim = simulateRequest(config, { method: "GET", path: "/locked" });
+    expect(sim.policies.map((p) => p.type)).toEqual(["key-auth", "request-termination"]);
+    // Authentication runs first: without a key the gateway stops at 401, with one it reaches the termination.
+    expect((await send(gw.proxyPort, "GET", "/locked", {})).status).toBe(401);
+    expect((await send(gw.proxyPort, "GET", "/locked", { apikey: "sy_test-key" })).status).toBe(418);
+    expect(simulateRequest(config, { method: "GET", path: "/exact" }).policies).toEqual([]);
   });
 
   it("sticky users land on both sides", () => {

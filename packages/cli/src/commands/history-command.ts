@@ -19,7 +19,7 @@ export async function historyCommand(args: string[], io: CliIo, env: CliEnv): Pr
     v.createdAt,
     v.author,
     v.rolloutState === "staged" && v.rolloutSelector
-      ? `staged (${Object.entries(v.rolloutSelector).map(([k, val]) => `${k}=${val}`).join(",")})`
+      ? `staged (${Object.entries(v.rolloutSelector).map(([k, val]) => `${k}=${val}`).join(",")})${v.superseded ? ", superseded" : ""}`
       : v.rolloutState,
     String(v.runningCount),
     v.hash.slice(0, 12),

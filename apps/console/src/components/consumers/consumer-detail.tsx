@@ -64,10 +64,10 @@ export function ProfileFields({ customId, setCustomId, groups, setGroups }: { cu
 }
 
 /** A consumer's profile and credentials: keys (shown once), basic-auth users, JWT issuers. */
-export function ConsumerDetail({ consumer, onDeleted }: { consumer: ConsumerView; onDeleted(): void }) {
+export function ConsumerDetail({ consumer, onDeleted, initialResult = null }: { consumer: ConsumerView; onDeleted(): void; initialResult?: { version: number; changed: boolean } | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [result, setResult] = useState<{ version: number; changed: boolean } | null>(null);
+  const [result, setResult] = useState<{ version: number; changed: boolean } | null>(initialResult);
   const [newKey, setNewKey] = useState<string | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
   const [basicUser, setBasicUser] = useState("");

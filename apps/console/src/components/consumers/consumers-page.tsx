@@ -8,7 +8,6 @@ import { PlusIcon, SearchIcon, UsersIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
 import { QueryError } from "@/components/query-error.tsx";
 import { FieldErrorsProvider, FieldErrorText, toErrorMap, useFieldAria } from "@/components/route-editor/field-errors.tsx";
-import { SaveResultCard } from "@/components/service-editor/save-result-card.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card.tsx";
@@ -126,9 +125,8 @@ export function ConsumersPage() {
           </CardContent>
         </Card>
         <div className="flex flex-col gap-5">
-          {created && <SaveResultCard version={created.version} changed={created.changed} />}
           {creating ? <NewConsumer onCreated={(u, r) => { setCreating(false); setSelected(u); setCreated(r); }} />
-            : current ? <ConsumerDetail key={current.username} consumer={current} onDeleted={() => setSelected(null)} />
+            : current ? <ConsumerDetail key={current.username} consumer={current} initialResult={created} onDeleted={() => setSelected(null)} />
             : <Card><EmptyState title="Select a consumer">Pick one from the list, or create a new one.</EmptyState></Card>}
         </div>
       </div>

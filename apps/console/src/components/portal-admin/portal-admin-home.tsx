@@ -59,9 +59,11 @@ function Subscriptions() {
     <Card>
       <CardHeader className="flex-row items-center justify-between">
         <div><CardTitle>Subscriptions</CardTitle><CardDescription>Approve, suspend or resume; the gateway follows within a second.</CardDescription></div>
-        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} className="w-40">
-          <option value="">All</option><option value="pending">Pending</option><option value="active">Active</option><option value="suspended">Suspended</option>
-        </Select>
+        <div className="w-40 shrink-0">
+          <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+            <option value="">All</option><option value="pending">Pending</option><option value="active">Active</option><option value="suspended">Suspended</option>
+          </Select>
+        </div>
       </CardHeader>
       <CardContent>
         {act.error && <p role="alert" className="mb-3 text-sm text-destructive">{errorMessage(act.error)}</p>}

@@ -46,9 +46,11 @@ function Subscribe({ product, planId }: { product: Product; planId: string }) {
     <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); subscribe.mutate({ appId: appId || choices[0]!.id, productSlug: product.slug, planId }); }} aria-label="Subscribe">
       <div className="grid gap-1">
         <Label htmlFor={`app-${planId}`} className="text-xs">App</Label>
-        <Select id={`app-${planId}`} value={appId} onChange={(e) => setAppId(e.target.value)} className="h-8 w-44" data-testid="subscribe-app">
-          {choices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-        </Select>
+        <div className="w-44">
+          <Select id={`app-${planId}`} value={appId || choices[0]?.id || ""} onChange={(e) => setAppId(e.target.value)} className="h-8" data-testid="subscribe-app">
+            {choices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </Select>
+        </div>
       </div>
       <Button type="submit" size="sm" disabled={choices.length === 0 || subscribe.isPending} data-testid={`subscribe-${planId}`}>Subscribe</Button>
       {choices.length === 0 && apps.data && <p className="w-full text-xs text-muted-foreground">All your apps are subscribed already.</p>}

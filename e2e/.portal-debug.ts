@@ -1,0 +1,26 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { launchBrowser } from "./support/browser.ts";
+import { startSystem } from "./support/system.ts";
+
+const ports = { console: 3371, controlPlane: 4371, proxy: 8371, admin: 9371, demoBase: 9390 };
+const system = await startSystem({ ports, dataDir: mkdtempSync(path.join(os.tmpdir(), "sy-dbg-")), adminPassword: "e2e-admin-password" });
+console.log("SYSTEM UP");
+const browser = await launchBrowser();
+const page = await browser.newPage();
+page.on("console", (m) => console.log("CONSOLE", m.type(), m.text()));
+page.on("response", (r) => { if (r.url().includes("/api/")) console.log("RESP", r.status(), r.url().slice(0, 200)); });
+const cp = `http://127.0.0.1:${ports.controlPlane}`;
+const login = await fetch(`${cp}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "e2e-admin-password" }) });
+const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+const r = await fetch(`${cp}/trpc/portal.admin.saveProduct`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ product: { name: "Users API", slug: "users-api", routes: ["users"] } }) });
+console.log("SAVE", r.status, await r.text());
+const l = await fetch(`http://127.0.0.1:${ports.console}/api/trpc/portal.catalog.list?batch=1&input=${encodeURIComponent('{"0":{}}')}`);
+console.log("LIST", l.status, await l.text());
+await page.goto(`http://127.0.0.1:${ports.console}/portal`);
+await page.waitForTimeout(4000);
+console.log((await page.locator('main').innerHTML()).slice(0, 3000));
+await browser.close();
+await system.stop();
+console.log(system.output().split("\n").filter((l) => /error|Error|portal/i.test(l)).slice(0, 30).join("\n"));
