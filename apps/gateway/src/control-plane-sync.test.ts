@@ -69,6 +69,28 @@ describe("gateway and control plane", () => {
     expect(metrics).toMatch(/switchyard_http_requests_total\{route="users",service="user-service",subset="v2",code="200",flag="",consumer=""\} 20/);
   });
 
+  it("asks for gzip frames, and takes plain JSON frames too", async () => {
+    const hello = cp.messages.find((m) => m.type === "hello");
+    expect(hello && hello.type === "hello" && hello.accept).toEqual(["gzip"]);
+    const plain = makeSnapshot(20, demoConfig(up, { v1: 100, v2: 0 }));
+    expect(await cp.apply(plain, { compress: false })).toMatchObject({ type: "ack", version: 20 });
+    const zipped = makeSnapshot(21, demoConfig(up, { v1: 0, v2: 100 }));
+    expect(await cp.apply(zipped, { compress: true })).toMatchObject({ type: "ack", version: 21 });
+    expect((await send(client, "/api/users/1")).json.version).toBe("v2");
+  });
+
+  it("applies only the newest of a burst of pushes", async () => {
+    const from = cp.messages.length;
+    for (let v = 30; v < 40; v++) cp.push(makeSnapshot(v, demoConfig(up, { v1: v, v2: 1 })));
+    await cp.waitFor((m) => m.type === "ack" && m.version === 39, from);
+    const acked = cp.messages.slice(from).filter((m) => m.type === "ack").map((m) => (m as { version: number }).version);
+    expect(acked.at(-1)).toBe(39);
+    // The first push starts applying at once; most of the rest are superseded while it runs.
+    expect(acked.length).toBeLessThan(10);
+    // Back to version 2 for the tests after this one.
+    expect(await cp.apply(makeSnapshot(2, demoConfig(up, { v1: 0, v2: 100 })))).toMatchObject({ type: "ack", version: 2 });
+  });
+
   it("nacks bad snapshots and keeps serving the old config", async () => {
     const good = makeSnapshot(3, demoConfig(up));
     const wrongHash = await cp.apply({ ...good, hash: "0".repeat(64) });

@@ -1,6 +1,10 @@
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import WebSocket from "ws";
 import { DP_PROTOCOL_VERSION, type DataPlaneMessage, type HelloMessage, type StatsMessage } from "@switchyard/config";
 import type { Logger } from "../log.ts";
+
+const gunzipAsync = promisify(gunzip);
 
 export interface SnapshotOutcome {
   version: number;
@@ -46,7 +50,9 @@ export class ControlPlaneClient {
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
-  private queue: Promise<void> = Promise.resolve();
+  /** The newest pushed frame not applied yet, and whether one is being applied now. */
+  private pending: { data: Buffer; isBinary: boolean } | null = null;
+  private applying = false;
   private lastError = "";
   connected = false;
 
@@ -81,7 +87,7 @@ export class ControlPlaneClient {
       this.connected = true;
       this.options.onConnectionChange(true);
       log("info", `connected to control plane at ${this.socketUrl}`);
-      this.send(socket, { type: "hello", protocol: DP_PROTOCOL_VERSION, ...this.options.hello() });
+      this.send(socket, { type: "hello", protocol: DP_PROTOCOL_VERSION, accept: ["gzip"], ...this.options.hello() });
       this.heartbeat = setInterval(() => {
         if (!alive) { log("warn", "control plane stopped answering pings; reconnecting"); socket.terminate(); return; }
         alive = false;
@@ -90,29 +96,12 @@ export class ControlPlaneClient {
       this.heartbeat.unref();
     });
     socket.on("pong", () => { alive = true; });
-    socket.on("message", (data) => {
+    socket.on("message", (data, isBinary) => {
       alive = true;
-      let message: { type?: unknown; snapshot?: unknown };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        log("warn", "ignored a control-plane message that is not JSON");
-        return;
-      }
-      if (message.type !== "snapshot") {
-        log("debug", `ignored control-plane message of type ${String(message.type)}`);
-        return;
-      }
-      // One snapshot at a time, so acks go out in the order snapshots came in.
-      this.queue = this.queue.then(async () => {
-        const outcome = await this.options.onSnapshot(message.snapshot).catch((e: Error): SnapshotOutcome => {
-          const s = message.snapshot as { version?: unknown; hash?: unknown } | undefined;
-          return { version: typeof s?.version === "number" ? s.version : 0, hash: typeof s?.hash === "string" ? s.hash : "", error: e.message };
-        });
-        this.send(socket, outcome.error === null
-          ? { type: "ack", version: outcome.version, hash: outcome.hash }
-          : { type: "nack", version: outcome.version, hash: outcome.hash, error: outcome.error.slice(0, 10_000) });
-      });
+      // Only the newest pushed payload matters: one that arrives while another is being applied
+      // replaces any still waiting (Kong keeps `next_data` the same way).
+      this.pending = { data: data as Buffer, isBinary };
+      if (!this.applying) void this.applyPending(socket);
     });
     socket.on("error", (err) => {
       this.lastError = err.message || (err as NodeJS.ErrnoException).code || "connection error";
@@ -129,6 +118,39 @@ export class ControlPlaneClient {
       }
       this.scheduleReconnect();
     });
+  }
+
+  private async applyPending(socket: WebSocket): Promise<void> {
+    const { log } = this.options;
+    this.applying = true;
+    try {
+      while (this.pending) {
+        const { data, isBinary } = this.pending;
+        this.pending = null;
+        let message: { type?: unknown; snapshot?: unknown };
+        try {
+          // Binary frames are gzip-compressed JSON (we ask for them in hello's `accept`).
+          const text = isBinary ? (await gunzipAsync(data)).toString("utf8") : data.toString("utf8");
+          message = JSON.parse(text) as typeof message;
+        } catch {
+          log("warn", "ignored a control-plane message that is not (gzip-compressed) JSON");
+          continue;
+        }
+        if (message.type !== "snapshot") {
+          log("debug", `ignored control-plane message of type ${String(message.type)}`);
+          continue;
+        }
+        const outcome = await this.options.onSnapshot(message.snapshot).catch((e: Error): SnapshotOutcome => {
+          const s = message.snapshot as { version?: unknown; hash?: unknown } | undefined;
+          return { version: typeof s?.version === "number" ? s.version : 0, hash: typeof s?.hash === "string" ? s.hash : "", error: e.message };
+        });
+        this.send(socket, outcome.error === null
+          ? { type: "ack", version: outcome.version, hash: outcome.hash }
+          : { type: "nack", version: outcome.version, hash: outcome.hash, error: outcome.error.slice(0, 10_000) });
+      }
+    } finally {
+      this.applying = false;
+    }
   }
 
   private send(socket: WebSocket, message: DataPlaneMessage): void {

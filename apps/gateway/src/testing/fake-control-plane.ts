@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { GatewayConfigSchema, type DataPlaneMessage, type GatewayConfigInput, type Snapshot } from "@switchyard/config";
@@ -64,10 +65,15 @@ export class FakeControlPlane {
     return this.sockets.size;
   }
 
-  /** Sends a snapshot to every connected data plane. */
-  push(snapshot: unknown): void {
+  /**
+   * Sends a snapshot to every connected data plane: one gzip binary frame when the plane's
+   * hello accepted gzip (as the real control plane does), else a JSON text frame.
+   */
+  push(snapshot: unknown, options: { compress?: boolean } = {}): void {
     const text = JSON.stringify({ type: "snapshot", snapshot });
-    for (const s of this.sockets) s.send(text);
+    const accepted = this.messages.some((m) => m.type === "hello" && (m.accept ?? []).includes("gzip"));
+    const frame = (options.compress ?? accepted) ? gzipSync(text) : text;
+    for (const s of this.sockets) s.send(frame);
   }
 
   /** Resolves with the first recorded message (from `from` on) matching `predicate`. */
@@ -87,9 +93,9 @@ export class FakeControlPlane {
   }
 
   /** Pushes a snapshot and waits for its ack or nack. */
-  async apply(snapshot: Snapshot | (Record<string, unknown> & { version: number })): Promise<DataPlaneMessage> {
+  async apply(snapshot: Snapshot | (Record<string, unknown> & { version: number }), options: { compress?: boolean } = {}): Promise<DataPlaneMessage> {
     const from = this.messages.length;
-    this.push(snapshot);
+    this.push(snapshot, options);
     return this.waitFor((m) => (m.type === "ack" || m.type === "nack") && m.version === snapshot.version, from);
   }
 
