@@ -5,6 +5,8 @@ import { applyConfig } from "./apply-config.ts";
 import { diffConfigVersions } from "./diff-config-versions.ts";
 import { getConfigVersion } from "./get-config-version.ts";
 import { getCurrentConfig } from "./get-current-config.ts";
+import { importConfig } from "./import-config.ts";
+import { previewImport } from "./preview-import.ts";
 import { listConfigVersions } from "./list-config-versions.ts";
 import { promoteConfig } from "./promote-config.ts";
 import { rollbackConfig } from "./rollback-config.ts";
@@ -34,6 +36,15 @@ export const configRouter = router({
   rollback: editorProcedure
     .input(z.object({ version: VersionSchema, message: z.string().max(500).optional() }))
     .mutation(({ ctx, input }) => rollbackConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, version: input.version, message: input.message })),
+
+  /** Pasted/uploaded YAML (ours, Kong, Kubernetes, Istio): format, warnings, errors and diff; stores nothing. */
+  importPreview: editorProcedure
+    .input(z.object({ text: z.string().max(5_000_000) }))
+    .mutation(({ ctx, input }) => previewImport({ db: ctx.db, text: input.text })),
+
+  import: editorProcedure
+    .input(z.object({ text: z.string().max(5_000_000), message: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => importConfig({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, text: input.text, message: input.message })),
 
   promote: editorProcedure
     .input(z.object({ version: VersionSchema }))

@@ -11,6 +11,8 @@ import { publishConfig } from "../config-router/publish-config.ts";
 import type { Context } from "../context.ts";
 import { appRouter } from "../router.ts";
 import { createCallerFactory } from "../trpc.ts";
+import { recordMetricMinutes } from "../metrics-router/record-metric-minutes.ts";
+import { emptyHistogram } from "../metrics-router/histogram.ts";
 import { configurePortalMail } from "./auth/mail-sender.ts";
 import { syncPortalConfig } from "./gateway-sync/sync-portal-config.ts";
 
@@ -106,6 +108,27 @@ describe("developer portal through tRPC (PGlite)", () => {
     await dev.portal.apps.revokeKey({ keyId: rotated.keyId });
     config = (await getCurrentConfig({ db }))!.config;
     expect(config.consumers!.find((c) => c.username === `app-${sub.subscriptionId}`)!.credentials.key_auth).toEqual([]);
+
+    // Usage and the statement come from the gateway's per-consumer minute rollups.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const cell = (code: number, flag: string, count: number, consumer = `app-${sub.subscriptionId}`) => ({
+      route: "users", service: "user-service", subset: "v1", code, flag, consumer, count, latencySumMs: count, latency: emptyHistogram(), requestBytes: 0, responseBytes: 0,
+    });
+    await recordMetricMinutes({ db, minute, cells: [cell(200, "", 5), cell(429, "RL", 3), cell(502, "", 1), cell(200, "", 7, "someone-else")] });
+    const usage = await dev.portal.apps.usage({ days: 7 });
+    expect(usage.series).toHaveLength(1);
+    expect(usage.series[0]!.total).toBe(9);
+    const today = usage.series[0]!.days.at(-1)!;
+    expect(today).toMatchObject({ requests: 9, billable: 6, errors: 4, rateLimited: 3 });
+    const month = new Date(minute).toISOString().slice(0, 7);
+    const statement = await dev.portal.apps.statement({ appId, month });
+    // Forwarded requests (incl. the upstream's 502) are billed; the gateway's 429s are not.
+    expect(statement.totalRequests).toBe(6);
+    expect(statement.totalMicros).toBe(6_000);
+    const { csv } = await dev.portal.apps.statementCsv({ appId, month });
+    expect(csv.trim().split("\n").at(-1)).toBe("My app,,total,,6,0.006000");
+    const revenue = await admin().portal.admin.revenue({ month });
+    expect(revenue.products).toEqual([{ product: "users-api", requests: 6, micros: 6_000 }]);
 
     // Another developer can't touch this app.
     await anon().portal.auth.signUp({ email: "other@example.com", password: "long-enough-password" });

@@ -86,7 +86,7 @@ export function ConsumersPage() {
       />
       <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
-          <CardContent className="flex flex-col gap-3 px-0 sm:px-0">
+          <CardContent className="flex flex-col gap-3 px-0 pt-4 sm:px-0 sm:pt-5">
             <div className="relative mx-4 sm:mx-6">
               <SearchIcon className="pointer-events-none absolute left-2.5 top-2.5 text-muted-foreground" width={16} height={16} />
               <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search by name, id or group" aria-label="Search consumers" className="pl-8" data-testid="consumer-search" />

@@ -44,7 +44,7 @@ export function PoliciesPage() {
       />
       <div className="grid items-start gap-5 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
-          <CardContent className="flex flex-col gap-3 px-0 sm:px-0">
+          <CardContent className="flex flex-col gap-3 px-0 pt-4 sm:px-0 sm:pt-5">
             <div className="grid gap-2 px-4 sm:grid-cols-3 sm:px-6">
               <div className="relative">
                 <SearchIcon className="pointer-events-none absolute left-2.5 top-2.5 text-muted-foreground" width={16} height={16} />

@@ -123,12 +123,12 @@ export function PolicyEditor({ initial, originalName, onDone }: { initial: Draft
         {result && <SaveResultCard version={result.version} changed={result.changed} />}
         <ErrorBanner message={banner} errors={errors} placed={(p) => /^(name|scope|config)(\.|$)/.test(p)} />
         <Card>
-          <CardHeader className="flex-row items-start justify-between gap-2">
+          <CardHeader className="gap-3 sm:flex-row sm:items-start sm:justify-between">
             <div className="flex flex-col gap-1.5">
               <CardTitle>{savedName ? savedName : "New policy"}</CardTitle>
               <CardDescription>Of each type, the most specific attachment wins: consumer, then route, then service, then global.</CardDescription>
             </div>
-            <div className="flex gap-2">
+            <div className="flex shrink-0 gap-2">
               {savedName && <Button variant="ghost" onClick={() => { remove.reset(); setConfirming(true); }} data-testid="policy-delete"><TrashIcon /> Delete</Button>}
               <Button type="submit" disabled={upsert.isPending} data-testid="policy-save">{upsert.isPending ? <SpinnerIcon /> : <CheckIcon />} Save and publish</Button>
             </div>

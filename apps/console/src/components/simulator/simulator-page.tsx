@@ -136,7 +136,7 @@ export function SimulatorPage() {
       <PageHeader title="Route simulator" description="Runs the data plane's own matcher over the live config for one request." />
       <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
-          <CardContent>
+          <CardContent className="pt-5 sm:pt-6">
             <form noValidate className="flex flex-col gap-4" onSubmit={(e) => { e.preventDefault(); run(); }} aria-label="Request to simulate">
               <div className="grid grid-cols-[7rem_1fr] gap-2">
                 <div className="flex flex-col gap-1.5">

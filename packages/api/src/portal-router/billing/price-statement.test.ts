@@ -85,6 +85,12 @@ describe("priceStatement", () => {
     expect(may.totalMicros).toBe(0);
   });
 
+  it("bills the minute a subscription started in, with the plan it started with", () => {
+    const s = priceStatement({ month: "2026-06", periods: [{ plan: metered, startsAt: at("2026-06-05T10:00:42Z"), endsAt: null }], usage: [{ minute: at("2026-06-05T10:00:00Z"), requests: 3 }, { minute: at("2026-06-05T09:59:00Z"), requests: 8 }] });
+    expect(s.totalRequests).toBe(3);
+    expect(s.totalMicros).toBe(3_000);
+  });
+
   it("writes CSV with quoting and a total row", () => {
     const s = priceStatement({ month: "2026-02", periods: [{ plan: metered, startsAt: 0, endsAt: null }], usage: [{ minute: at("2026-02-03T10:00:00Z"), requests: 4 }] });
     expect(statementCsv(s, 'My "app", v2')).toBe('app,date,plan,requests,amount_usd\n"My ""app"", v2",2026-02-03,Pro,4,0.004000\n"My ""app"", v2",total,,4,0.004000\n');

@@ -54,7 +54,11 @@ export function priceStatement(input: StatementInput): Statement {
   let position = 0;
   let totalMicros = 0;
   for (const u of usage) {
-    const period = input.periods.find((p) => u.minute >= p.startsAt && (p.endsAt === null || u.minute < p.endsAt));
+    // Usage comes in whole minutes: a minute belongs to the plan in effect at its start, or, for the
+    // minute a subscription began in, to the plan it began with.
+    const period =
+      input.periods.find((p) => u.minute >= p.startsAt && (p.endsAt === null || u.minute < p.endsAt)) ??
+      input.periods.find((p) => p.startsAt > u.minute && p.startsAt < u.minute + 60_000);
     if (!period) continue;
     const amount = priceRequests(period.plan.model, position, u.requests);
     position += u.requests;
