@@ -6,7 +6,7 @@ import { usePathname } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button.tsx";
 import { ChartIcon } from "@/components/charts/chart-icon.tsx";
-import { AuditIcon, CloseIcon, HistoryIcon, LogOutIcon, LogoIcon, MenuIcon, RoutesIcon, ServerIcon, ServicesIcon, SpinnerIcon, UsersIcon } from "@/components/icons.tsx";
+import { AuditIcon, CloseIcon, HistoryIcon, ImportIcon, LogOutIcon, LogoIcon, MenuIcon, RoutesIcon, ServerIcon, ServicesIcon, SpinnerIcon, UsersIcon } from "@/components/icons.tsx";
 import { LiveIndicator } from "@/components/live-indicator.tsx";
 import { PortalIcon } from "@/components/portal/portal-icon.tsx";
 import { ConsumerIcon } from "@/components/consumers/consumer-icon.tsx";
@@ -26,6 +26,7 @@ const NAV = [
   { href: "/simulator", label: "Simulator", icon: SimulatorIcon, adminOnly: false },
   { href: "/data-planes", label: "Data planes", icon: ServerIcon, adminOnly: false },
   { href: "/history", label: "History", icon: HistoryIcon, adminOnly: false },
+  { href: "/import", label: "Import", icon: ImportIcon, adminOnly: false },
   { href: "/users", label: "Users", icon: UsersIcon, adminOnly: true },
   { href: "/audit", label: "Audit log", icon: AuditIcon, adminOnly: true },
   { href: "/portal-admin", label: "Developer portal", icon: PortalIcon, adminOnly: false },

@@ -121,6 +121,12 @@ export const HistoryIcon = (p: P) => (
     <path d="M3 3v5h5M12 7v5l3 2" />
   </Icon>
 );
+export const ImportIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M12 3v12M7 10l5 5 5-5" />
+    <path d="M4 17v3h16v-3" />
+  </Icon>
+);
 export const UsersIcon = (p: P) => (
   <Icon {...p}>
     <circle cx="9" cy="8" r="4" />
