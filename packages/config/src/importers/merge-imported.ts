@@ -13,13 +13,24 @@ export function mergeImported(imported: ImportedConfig, base: GatewayConfig | nu
     if (!existing || !imported.servicesWithoutTargets.includes(s.name)) return s;
     return { ...s, targets: existing.targets, subsets: s.subsets?.length ? s.subsets : existing.subsets, trafficPolicy: s.trafficPolicy ?? existing.trafficPolicy };
   });
-  const importedServiceNames = new Set(services.map((s) => s.name));
-  const importedRouteNames = new Set((imported.config.routes ?? []).map((r) => r.name));
+
   const baseExtras = base ? (({ services: _s, routes: _r, ...rest }) => rest)(base) : {};
   return {
     ...baseExtras,
     ...(({ services: _s, routes: _r, ...rest }) => rest)(imported.config),
-    services: [...(base?.services ?? []).filter((s) => !importedServiceNames.has(s.name)), ...services],
-    routes: [...(base?.routes ?? []).filter((r) => !importedRouteNames.has(r.name)), ...(imported.config.routes ?? [])],
+    services: replaceByName(base?.services ?? [], services, (s) => s.name),
+    routes: replaceByName(base?.routes ?? [], imported.config.routes ?? [], (r) => r.name),
   };
+}
+
+/** Entries of `incoming` take the place of same-named ones in `existing` (order kept); new ones go last. */
+function replaceByName<A, B>(existing: readonly A[], incoming: readonly B[], nameOf: (x: A | B) => string): (A | B)[] {
+  const byName = new Map(incoming.map((x) => [nameOf(x), x]));
+  const out: (A | B)[] = existing.map((x) => {
+    const replacement = byName.get(nameOf(x));
+    if (replacement === undefined) return x;
+    byName.delete(nameOf(x));
+    return replacement;
+  });
+  return [...out, ...byName.values()];
 }
