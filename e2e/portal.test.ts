@@ -129,6 +129,10 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
     await page.getByTestId("plan-Starter").waitFor();
     expect(await page.getByTestId("plan-Starter").getByTestId("plan-price").textContent()).toBe("$0.0010 per request");
     await screenshot(page, "portal-04-product");
+    await page.getByTestId("tab-guide-0").click();
+    await page.locator(".portal-prose h1").getByText("Getting started").waitFor();
+    await screenshot(page, "portal-04b-guide");
+    await page.getByTestId("tab-overview").click();
     await page.getByTestId("plan-Starter").getByRole("button", { name: "Subscribe" }).click();
     await page.getByTestId("new-key-value").waitFor();
     apiKey = (await page.getByTestId("new-key-value").textContent())!.trim();

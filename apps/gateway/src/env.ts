@@ -60,7 +60,9 @@ export type GatewayEnv = z.infer<typeof EnvSchema>;
 
 /** The only place the gateway reads process.env. Empty strings count as unset. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const cleaned: Record<string, string | undefined> = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  // REDIS_URL is the name most tooling (and this project's CI) sets; ours wins when both are set.
+  cleaned.SWITCHYARD_REDIS_URL ??= cleaned.REDIS_URL;
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
