@@ -1,6 +1,7 @@
 import type { GatewayConfig, Route, Rule, RuleMatch, Service, StringMatch, TrafficPolicy } from "@switchyard/config";
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
 import { compileRuleActions } from "./compile-rule-actions.ts";
+import { checkJwtCredentials } from "./jwt-keys.ts";
 import { buildRouteIndex } from "./route-index.ts";
 
 /** Below this many entries a linear scan beats the index lookup. */
@@ -46,6 +47,10 @@ export function compileConfig(config: GatewayConfig): CompiledConfig {
     for (const host of route.hosts) entries.push({ entry: Object.freeze({ route, host }), order });
   });
   entries.sort((a, b) => compareEntries(a.entry, b.entry) || a.order - b.order);
+
+  // Policies compile in the gateway only, but its credential keys are checked here so the
+  // control plane's dry run refuses what every data plane would nack.
+  checkJwtCredentials(config.consumers ?? []);
 
   const sorted = entries.map((e) => e.entry);
   return Object.freeze({

@@ -23,6 +23,7 @@ export const CompileErrorCode = {
   InvalidPath: "SY_COMPILE_INVALID_PATH",
   StripPathRegex: "SY_COMPILE_STRIP_PATH_REGEX",
   NoWeight: "SY_COMPILE_NO_WEIGHT",
+  InvalidCredential: "SY_COMPILE_INVALID_CREDENTIAL",
 } as const;
 
 /** True for a ConfigCompileError, also one that crossed a thread boundary as a plain object. */

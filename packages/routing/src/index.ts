@@ -7,3 +7,8 @@ export { forwardPath } from "./strip-path.ts";
 export { upstreamPath } from "./rewrite-path.ts";
 export { cookieValue } from "./cookie-value.ts";
 export type * from "./compiled-types.ts";
+export { hashString } from "./hash-string.ts";
+export { AUTH_RUN_ORDER, POLICY_PHASE, POLICY_RUN_ORDER, policiesInRunOrder, selectPolicies } from "./policy-run-order.ts";
+export type { AppliedPolicy, PolicyPhase, PolicyTarget, SelectedPolicy } from "./policy-run-order.ts";
+export { checkJwtCredentials, jwtKeyField, prepareCredentialKeys, prepareJwks, prepareKey } from "./jwt-keys.ts";
+export type { PreparedKey } from "./jwt-keys.ts";

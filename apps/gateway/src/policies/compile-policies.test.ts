@@ -49,7 +49,7 @@ describe("compilePolicies", () => {
   it("a JWT public key that doesn't parse makes the snapshot rejected (nack), with the credential's path", () => {
     const pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEnotakey\n-----END PUBLIC KEY-----\n";
     const snapshot = makeSnapshot(1, base({ consumers: [{ username: "c", credentials: { jwt: [{ key: "iss", algorithms: ["ES256"], public_key: pem }] } }] }));
-    expect(validateSnapshot(snapshot)).toMatch(/^consumers\.0\.credentials\.jwt\.0: .*SY_COMPILE_INVALID_CREDENTIAL/);
+    expect(validateSnapshot(snapshot)).toMatch(/^consumers\.0\.credentials\.jwt\.0\.public_key: .*SY_COMPILE_INVALID_CREDENTIAL/);
   });
 
   it("a key that doesn't fit the algorithm (RSA key for ES256, short RSA key) is rejected", () => {

@@ -1,5 +1,5 @@
 import type { GatewayConfig, Policy, PolicyOf, PolicyType } from "@switchyard/config";
-import { ConfigCompileError, type CompiledConfig, type CompiledRule } from "@switchyard/routing";
+import { AUTH_RUN_ORDER, ConfigCompileError, POLICY_PHASE, POLICY_RUN_ORDER, selectPolicies, type CompiledConfig, type CompiledRule, type PolicyTarget } from "@switchyard/routing";
 import { AuthStep, type AuthPolicy } from "./auth/auth-step.ts";
 import { buildConsumerDirectory, DirectoryError, type ConsumerDirectory } from "./auth/consumer-directory.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -21,14 +21,21 @@ export interface CompiledPolicies {
   readonly directory: ConsumerDirectory;
 }
 
-const AUTH_ORDER: readonly PolicyType[] = ["key-auth", "jwt", "basic-auth"];
-const SCOPE_RANK = { global: 0, service: 1, route: 2, consumer: 3 } as const;
+const ACCESS_RUN_ORDER = POLICY_RUN_ORDER.filter((t) => POLICY_PHASE[t] === "access");
+const LAST_AUTH_TYPE = AUTH_RUN_ORDER[AUTH_RUN_ORDER.length - 1]!;
+
+/** The policy of each type chosen for a place (selectPolicies, without the override list). */
+function chosenAt(policies: readonly Policy[], target: PolicyTarget): Map<PolicyType, Policy> {
+  const out = new Map<PolicyType, Policy>();
+  for (const [type, selected] of selectPolicies(policies, target)) out.set(type, selected.policy);
+  return out;
+}
 
 /**
- * Resolves which policies apply to each route rule (the most specific attachment of each
- * type wins: route over service (any service the rule sends to) over global; a consumer's own policies over all three once
- * it is authenticated), builds their steps, keys and prepared JWT keys. null when the config
- * has no enabled policy, so the proxy's path stays exactly as without policies.
+ * Resolves which policies apply to each route rule (packages/routing selectPolicies: the most
+ * specific attachment of each type wins; a consumer's own policies once it is authenticated),
+ * builds their steps in POLICY_RUN_ORDER, keys and prepared JWT keys. null when the config has
+ * no enabled policy, so the proxy's path stays exactly as without policies.
  */
 export function compilePolicies(config: GatewayConfig, table: CompiledConfig, runtime: PolicyRuntime): CompiledPolicies | null {
   const policies = (config.policies ?? []).filter((p) => p.enabled);
@@ -42,13 +49,8 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
   runtime.registerJwksIssuers(directory.jwksIssuers);
   if (policies.length === 0) return null;
 
-  const byConsumer = new Map<string, Policy[]>();
-  for (const p of policies) {
-    if (p.scope.kind !== "consumer") continue;
-    const list = byConsumer.get(p.scope.name) ?? [];
-    list.push(p);
-    byConsumer.set(p.scope.name, list);
-  }
+  const withConsumerPolicies = new Set<string>();
+  for (const p of policies) if (p.scope.kind === "consumer") withConsumerPolicies.add(p.scope.name);
 
   const steps = new Map<string, AccessStep>();
   const transforms = new Map<string, HeaderTransform>();
@@ -63,31 +65,38 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
     return t;
   };
 
-  const build = (route: string, service: string, chosen: Map<PolicyType, Policy>, consumerOverrides: boolean): Pipeline => {
+  const build = (target: PolicyTarget, chosen: Map<PolicyType, Policy>): Pipeline => {
     const access: AccessStep[] = [];
     const get = <T extends PolicyType>(t: T) => chosen.get(t) as PolicyOf<T> | undefined;
-    const ip = get("ip-restriction");
-    if (ip) access.push(stepFor(ip.name, () => new IpRestrictionStep(ip.config)));
-    const cors = get("cors");
-    if (cors) access.push(stepFor(cors.name, () => new CorsStep(cors.config)));
-    const auth = AUTH_ORDER.map((t) => chosen.get(t)).filter((p): p is AuthPolicy => p !== undefined);
-    if (auth.length > 0) access.push(stepFor(auth.map((p) => p.name).join("+"), () => new AuthStep(auth, directory)));
-    const afterAuth = access.length;
+    const auth = AUTH_RUN_ORDER.map((t) => chosen.get(t)).filter((p): p is AuthPolicy => p !== undefined);
+    let afterAuth = 0;
+    for (const type of ACCESS_RUN_ORDER) {
+      const p = chosen.get(type);
+      if (p !== undefined) {
+        switch (p.type) {
+          case "ip-restriction": access.push(stepFor(p.name, () => new IpRestrictionStep(p.config))); break;
+          case "cors": access.push(stepFor(p.name, () => new CorsStep(p.config))); break;
+          case "key-auth": case "jwt": case "basic-auth":
+            // One step tries every auth policy of the rule, placed where the first of them runs.
+            if (p === auth[0]) access.push(stepFor(auth.map((a) => a.name).join("+"), () => new AuthStep(auth, directory)));
+            break;
+          case "acl": access.push(stepFor(p.name, () => new AclStep(p.config))); break;
+          case "rate-limit": access.push(stepFor(p.name, () => new RateLimitStep(p.name, p.config, runtime.store(p.config), runtime.onStoreFailure))); break;
+          case "request-size-limit": access.push(stepFor(p.name, () => new SizeLimitStep(p.config))); break;
+          case "request-termination": access.push(stepFor(p.name, () => new TerminationStep(p.config))); break;
+          default: break;
+        }
+      }
+      if (type === LAST_AUTH_TYPE) afterAuth = access.length;
+    }
     const acl = get("acl");
-    if (acl) access.push(stepFor(acl.name, () => new AclStep(acl.config)));
-    const rl = get("rate-limit");
-    if (rl) access.push(stepFor(rl.name, () => new RateLimitStep(rl.name, rl.config, runtime.store(rl.config), runtime.onStoreFailure)));
-    const size = get("request-size-limit");
-    if (size) access.push(stepFor(size.name, () => new SizeLimitStep(size.config)));
-    const term = get("request-termination");
-    if (term) access.push(stepFor(term.name, () => new TerminationStep(term.config)));
     const reqT = get("request-transformer");
     const resT = get("response-transformer");
 
     const memo = new Map<number, Pipeline>();
     const pipeline: Pipeline = {
-      route,
-      service,
+      route: target.route,
+      service: target.services[0] ?? "",
       access,
       afterAuth,
       hasAuth: auth.length > 0,
@@ -95,15 +104,13 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
       requestTransform: reqT ? transformFor(reqT) : null,
       responseTransform: resT ? transformFor(resT) : null,
       forConsumer(index: number): Pipeline {
-        if (consumerOverrides) return pipeline;
+        if (target.consumer !== null) return pipeline;
         const consumer = directory.consumers[index];
-        const own = consumer ? byConsumer.get(consumer.username) : undefined;
-        if (own === undefined) return pipeline;
+        if (consumer === undefined || !withConsumerPolicies.has(consumer.username)) return pipeline;
         let p = memo.get(index);
         if (p === undefined) {
-          const merged = new Map(chosen);
-          for (const o of own) merged.set(o.type, o);
-          p = build(route, service, merged, true);
+          const at = { ...target, consumer: consumer.username };
+          p = build(at, chosenAt(policies, at));
           memo.set(index, p);
         }
         return p;
@@ -116,17 +123,11 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
   const routes = new Set<string>();
   for (const route of table.routes) {
     for (const rule of route.rules) {
-      const services = new Set(rule.destinations.map((d) => d.service));
-      const chosen = new Map<PolicyType, Policy>();
-      for (const p of policies) {
-        const s = p.scope;
-        const applies = s.kind === "global" || (s.kind === "service" && services.has(s.name)) || (s.kind === "route" && s.name === route.name);
-        if (!applies) continue;
-        const have = chosen.get(p.type);
-        if (have === undefined || SCOPE_RANK[p.scope.kind] > SCOPE_RANK[have.scope.kind]) chosen.set(p.type, p);
-      }
+      // The first destination's service names the pipeline (metrics, logs).
+      const target: PolicyTarget = { route: route.name, services: [...new Set(rule.destinations.map((d) => d.service))], consumer: null };
+      const chosen = chosenAt(policies, target);
       if (chosen.size === 0) continue;
-      byRule.set(rule, build(route.name, rule.destinations[0]?.service ?? "", chosen, false));
+      byRule.set(rule, build(target, chosen));
       routes.add(route.name);
     }
   }

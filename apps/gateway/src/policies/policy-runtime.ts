@@ -2,7 +2,7 @@ import { BroadcastChannel } from "node:worker_threads";
 import type { RateLimitConfig } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 import type { JwtIssuer } from "./auth/consumer-directory.ts";
-import { prepareJwks } from "./auth/jwt-keys.ts";
+import { prepareJwks } from "@switchyard/routing";
 import { createLocalCounters, LocalRateLimitStore } from "./rate-limit/local-store.ts";
 import type { RateLimitStore } from "./rate-limit/rate-limit-store.ts";
 import type { StoreFailure } from "./rate-limit/rate-limit-step.ts";

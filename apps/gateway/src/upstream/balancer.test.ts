@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GatewayConfigSchema, type ServiceInput } from "@switchyard/config";
 import { compileConfig } from "@switchyard/routing";
 import { Balancer } from "./balancer.ts";
-import { hashString } from "./hash-table.ts";
+import { hashString } from "@switchyard/routing";
 import { HostRegistry } from "./host-state.ts";
 
 function balancer(lb: NonNullable<ServiceInput["trafficPolicy"]>["loadBalancer"], weights: number[]): { b: Balancer; hosts: HostRegistry } {

@@ -1,19 +1,4 @@
-import type { CompiledTarget } from "@switchyard/routing";
-
-/** FNV-1a with a murmur3 finalizer: cheap, and well spread for ring points and keys. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { hashString, type CompiledTarget } from "@switchyard/routing";
 
 /** Maps a key hash to a target index; `next` walks on when that target is unavailable. */
 export interface HashTable {

@@ -66,6 +66,8 @@ interface Exchange {
   bodyTooLarge: boolean;
   /** Consumer name once the access phase identified one ("" before or without one). */
   consumer: string;
+  /** Stats id of `consumer` (0 without one). */
+  consumerId: number;
   readonly match: RouteMatch;
   /** Edge-policy state (identity, hidden credentials, response headers); null on routes without policies. */
   policy: PolicyRequest | null;
@@ -361,7 +363,7 @@ export function createProxyHandler(state: ProxyState) {
     }
     const ex: Exchange = {
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
-      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", match, policy: null, table: rt, hash: 0,
+      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
@@ -384,14 +386,20 @@ export function createProxyHandler(state: ProxyState) {
 function countPolicyResponse(pr: PolicyRequest, status: number, flag: string): void {
   const { ex } = pr.context as { ex: Exchange };
   ex.done = true;
-  if (pr.consumer !== null) ex.consumer = pr.consumer.username;
+  if (pr.consumer !== null) setConsumer(ex, pr);
   const slot = ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot;
   recordRequest(ex, slot, status, flagIndex(flag as Parameters<typeof flagIndex>[0]), 0);
 }
 
+function setConsumer(ex: Exchange, pr: PolicyRequest): void {
+  const consumer = pr.consumer!;
+  ex.consumer = consumer.username;
+  ex.consumerId = ex.table.consumerIds[consumer.index] ?? 0;
+}
+
 function afterPolicies(pr: PolicyRequest): void {
   const { ex, state } = pr.context as { ex: Exchange; state: ProxyState };
-  if (pr.consumer !== null) ex.consumer = pr.consumer.username;
+  if (pr.consumer !== null) setConsumer(ex, pr);
   proceed(state, ex, pr.rawQuery);
 }
 

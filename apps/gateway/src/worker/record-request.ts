@@ -17,6 +17,9 @@ export interface RequestContext {
   upstreamMs: number;
   /** The x-request-id sent upstream, "" before one was chosen. */
   requestId: string;
+  /** Authenticated consumer's name and stats id (RequestStats.consumerId); absent or ""/0 without one. */
+  consumer?: string;
+  consumerId?: number;
 }
 
 function requestBodyBytes(req: IncomingMessage): number {
@@ -33,7 +36,7 @@ function requestBodyBytes(req: IncomingMessage): number {
 export function recordRequest(ctx: RequestContext, slot: StatSlot, status: number, flag: number, responseBytes: number): void {
   const durationMs = performance.now() - ctx.start;
   const requestBytes = requestBodyBytes(ctx.req);
-  slot.add(status, flag, durationMs, ctx.upstreamMs, requestBytes, responseBytes);
+  slot.add(status, flag, durationMs, ctx.upstreamMs, requestBytes, responseBytes, ctx.consumerId ?? 0);
   const log = ctx.accessLog;
   if (log === null || !log.sample()) return;
   try {
@@ -53,7 +56,7 @@ export function recordRequest(ctx: RequestContext, slot: StatSlot, status: numbe
       flag: RESPONSE_FLAGS[flag] ?? "",
       durationMs: Math.round(durationMs * 1000) / 1000,
       upstreamMs: ctx.upstreamMs < 0 ? null : Math.round(ctx.upstreamMs * 1000) / 1000,
-      consumer: "",
+      consumer: ctx.consumer ?? "",
       requestBytes,
       responseBytes,
       traceId: typeof trace === "string" && trace.length >= 35 ? trace.slice(3, 35) : "",

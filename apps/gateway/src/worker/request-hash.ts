@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { cookieValue, type CompiledHashKey, type CompiledSticky } from "@switchyard/routing";
-import { hashString } from "../upstream/hash-table.ts";
+import { hashString } from "@switchyard/routing";
 
 /** The consistent-hash key of a request, hashed; an absent key hashes "" (all such requests stick together). */
 export function requestHash(key: CompiledHashKey, req: IncomingMessage, clientIp: string, rawQuery: string): number {

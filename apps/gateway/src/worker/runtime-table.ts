@@ -32,6 +32,8 @@ export interface RuntimeTable {
   readonly routeSlots: ReadonlyMap<string, StatSlot>;
   /** Edge policies compiled for this config; null when it has none. */
   readonly policies: CompiledPolicies | null;
+  /** Stats id (RequestStats.consumerId) of each consumer, by CompiledConsumer.index. */
+  readonly consumerIds: Int32Array;
   /** settings.trustedProxies; null when no proxy is trusted. */
   readonly trustedProxies: TrustedProxies | null;
 }
@@ -66,6 +68,7 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
     routeSlots: new Map(table.routes.filter((r) => r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null) || policies?.routes.has(r.name))
       .map((r) => [r.name, stats.slot(r.name, "", "")])),
     policies,
+    consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
     trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
   };
 }

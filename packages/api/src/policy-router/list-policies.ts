@@ -2,7 +2,7 @@ import type { Policy, PolicyType } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import { getCurrentConfig } from "../config-router/get-current-config.ts";
-import { policiesForRule, type AppliedPolicy } from "./policy-run-order.ts";
+import { policiesInRunOrder, type AppliedPolicy } from "@switchyard/routing";
 
 export async function listPolicies(options: { db: Db; type?: PolicyType | undefined; scope?: Policy["scope"]["kind"] | undefined; search?: string | undefined }): Promise<Policy[]> {
   const all = (await getCurrentConfig(options))?.config.policies ?? [];
@@ -28,6 +28,6 @@ export async function policiesForRoute(options: { db: Db; name: string }): Promi
   if (!config || !route) throw new AppError("NOT_FOUND", `No route "${options.name}"`);
   return route.rules.map((rule, i) => {
     const services = [...new Set(rule.destinations.map((d) => d.service))];
-    return { rule: i, name: rule.name ?? null, services, policies: policiesForRule(config, route.name, services, null) };
+    return { rule: i, name: rule.name ?? null, services, policies: policiesInRunOrder(config.policies ?? [], { route: route.name, services, consumer: null }) };
   });
 }

@@ -1,8 +1,6 @@
 import type { GatewayConfig } from "@switchyard/config";
-import { canonicalizePath, compileConfig, cookieValue, matchRoute, pickDestination, type CompiledRule, type MatchRequest } from "@switchyard/routing";
-import { policiesForRule, type AppliedPolicy } from "../policy-router/policy-run-order.ts";
+import { canonicalizePath, compileConfig, cookieValue, hashString, matchRoute, pickDestination, policiesInRunOrder, type AppliedPolicy, type CompiledRule, type MatchRequest } from "@switchyard/routing";
 import { blockFailure, describeHost, hostFailure, routeFailure } from "./explain-match.ts";
-import { stickyHash } from "./sticky-hash.ts";
 
 export interface SimulateInput {
   method: string;
@@ -113,7 +111,7 @@ export function simulateRequest(config: GatewayConfig, input: SimulateInput): Si
       : input.clientIp ?? "127.0.0.1";
     const on = s.kind === "ip" ? "client IP" : s.kind === "consumer" ? "consumer" : `${s.kind} ${s.name}`;
     // Without the attribute the gateway picks a side at random, as for an unsticky split.
-    const picked = value === null || value === "" ? null : pickDestination(rule, stickyHash(value) / 4_294_967_296);
+    const picked = value === null || value === "" ? null : pickDestination(rule, hashString(value) / 4_294_967_296);
     sticky = { on, value, picked: picked ? { service: picked.service, subset: picked.subset === "" ? null : picked.subset } : null };
   }
 
@@ -126,6 +124,6 @@ export function simulateRequest(config: GatewayConfig, input: SimulateInput): Si
     destinations,
     sticky,
     answer,
-    policies: policiesForRule(config, found.route.name, services, input.consumer ?? null),
+    policies: policiesInRunOrder(config.policies ?? [], { route: found.route.name, services, consumer: input.consumer ?? null }),
   };
 }

@@ -128,7 +128,7 @@ function Revenue() {
   return (
     <Card>
       <CardHeader><CardTitle>Usage and revenue · {month}</CardTitle><CardDescription>Billable requests counted by the gateway, priced with each subscription&apos;s plan.</CardDescription></CardHeader>
-      <CardContent className="grid gap-6 lg:grid-cols-3">
+      <CardContent className="grid gap-6 2xl:grid-cols-3">
         {([["Product", revenue.data?.products, (r: { product: string }) => r.product], ["Plan", revenue.data?.plans, (r: { product: string; plan: string }) => `${r.product} · ${r.plan}`], ["Developer", revenue.data?.developers, (r: { developer: string }) => r.developer]] as const).map(([title, list, label]) => (
           <Table key={title}>
             <TableHeader><TableRow><TableHead>{title}</TableHead><TableHead className="text-right">Requests</TableHead><TableHead className="text-right">Revenue</TableHead></TableRow></TableHeader>

@@ -1,5 +1,5 @@
 import type { Consumer, JwtAlgorithm } from "@switchyard/config";
-import { prepareCredentialKeys, type PreparedKey } from "./jwt-keys.ts";
+import { jwtKeyField, prepareCredentialKeys, type PreparedKey } from "@switchyard/routing";
 
 export interface CompiledConsumer {
   readonly index: number;
@@ -70,7 +70,7 @@ export function buildConsumerDirectory(consumers: readonly Consumer[]): Consumer
     });
     c.credentials.jwt.forEach((cred, j) => {
       const prepared = prepareCredentialKeys(cred);
-      if (typeof prepared === "string") throw new DirectoryError(`consumers.${i}.credentials.jwt.${j}`, prepared);
+      if (typeof prepared === "string") throw new DirectoryError(`consumers.${i}.credentials.jwt.${j}.${jwtKeyField(cred)}`, prepared);
       const issuer: JwtIssuer = {
         consumer,
         id: cred.id ?? cred.key,

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual, verify } from "node:crypto";
 import type { ConsumerDirectory, JwtIssuer } from "./consumer-directory.ts";
-import type { PreparedKey } from "./jwt-keys.ts";
+import type { PreparedKey } from "@switchyard/routing";
 
 /** What a JWT policy checks, compiled from its config. */
 export interface JwtRules {

@@ -43,10 +43,3 @@ export function priceRequests(model: PriceModel, from: number, count: number): n
     }
   }
 }
-
-/** "$0.0010 / request", "free", "tiers" — how a price reads on a page. */
-export function formatMicros(micros: number, currency = "USD"): string {
-  const value = micros / 1_000_000;
-  const digits = micros % 10_000 === 0 ? 2 : micros % 100 === 0 ? 4 : 6;
-  return `${currency === "USD" ? "$" : `${currency} `}${value.toFixed(digits)}`;
-}

@@ -1,7 +1,12 @@
 import { constants, createPublicKey, createSecretKey, type KeyObject, type JsonWebKey } from "node:crypto";
-import type { JwtAlgorithm, JwtCredential } from "@switchyard/config";
+import type { Consumer, JwtAlgorithm, JwtCredential } from "@switchyard/config";
+import { ConfigCompileError, CompileErrorCode } from "./compile-error.ts";
 
 /**
+ * JWT key preparation, pure node:crypto: the gateway prepares its verification keys with it and
+ * compileConfig runs it as a check, so a key the data plane would refuse is refused before a
+ * config version is stored.
+ *
  * A key ready for one algorithm: everything crypto.verify needs, built once per config (or per
  * JWKS fetch) so a verification allocates nothing but the decoded signature.
  */
@@ -104,4 +109,25 @@ export function prepareJwks(doc: unknown, algorithms: readonly JwtAlgorithm[]): 
     }
   }
   return out;
+}
+
+/** The field of a credential its key comes from, for error paths. */
+export function jwtKeyField(cred: JwtCredential): "secret" | "public_key" | "jwks_url" {
+  return cred.secret !== undefined ? "secret" : cred.public_key !== undefined ? "public_key" : "jwks_url";
+}
+
+/**
+ * Prepares every consumer's secret/PEM JWT keys and throws the first that can't be used (an
+ * unreadable PEM, an RSA key under 2048 bits, a key type the algorithm allowlist doesn't take),
+ * at e.g. `consumers.0.credentials.jwt.0.public_key`. JWKS keys are checked when fetched.
+ */
+export function checkJwtCredentials(consumers: readonly Consumer[]): void {
+  consumers.forEach((c, i) => {
+    c.credentials.jwt.forEach((cred, j) => {
+      const prepared = prepareCredentialKeys(cred);
+      if (typeof prepared === "string") {
+        throw new ConfigCompileError(CompileErrorCode.InvalidCredential, `consumers.${i}.credentials.jwt.${j}.${jwtKeyField(cred)}`, prepared);
+      }
+    });
+  });
 }
