@@ -172,12 +172,12 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
   it("shows the calls on the usage page and the statement (from the gateway's counts)", async () => {
     expect(keyCalls).toBeGreaterThan(0);
     await page.goto(`${consoleUrl}/portal/usage`);
-    // The control plane writes each finished minute of the gateway's counts to the rollup.
+    // The gateway reports its counts every second; the control plane adds them to the rollup every few seconds.
     await expect.poll(async () => {
       await page.reload();
       const text = await page.getByTestId("usage-total").textContent({ timeout: 5000 }).catch(() => "0");
       return Number((text ?? "0").replace(/,/g, ""));
-    }, { timeout: 100_000, interval: 5000 }).toBe(keyCalls);
+    }, { timeout: 20_000, interval: 2000 }).toBe(keyCalls);
     await screenshot(page, "portal-07-usage");
     await page.goto(`${consoleUrl}/portal/apps`);
     await page.getByTestId("statement-link").click();

@@ -11,8 +11,10 @@ export interface MetricsPipeline {
 }
 
 /**
- * Merges data planes' stats into the live series (tRPC `metrics.live`) and writes each finished
- * minute to the rollup table (`metrics.history`).
+ * Merges data planes' stats into the live series (tRPC `metrics.live`) and adds what arrived to
+ * the per-minute rollup table (`metrics.history`, portal usage) every few seconds. Rows are added
+ * to, so writing the current minute in parts is exact, and usage and billing lag by seconds, not
+ * by a minute.
  */
 export function startMetrics(options: { db: Db; bus: Bus; rollupCheckMs?: number; log?: (line: string) => void }): MetricsPipeline {
   const live = liveMetricsFor(options.bus);
@@ -32,7 +34,7 @@ export function startMetrics(options: { db: Db; bus: Bus; rollupCheckMs?: number
     return writing;
   };
 
-  const timer = setInterval(() => void write(Date.now()), options.rollupCheckMs ?? 5_000);
+  const timer = setInterval(() => void write(Infinity), options.rollupCheckMs ?? 5_000);
   timer.unref();
 
   return {
