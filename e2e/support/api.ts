@@ -23,4 +23,15 @@ export class ControlPlaneApi {
     if (!res.ok || !body.result) throw new Error(`${procedure} failed: ${res.status} ${JSON.stringify(body.error)}`);
     return body.result.data;
   }
+
+  async mutate<T>(procedure: string, input?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}/trpc/${procedure}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: this.cookie },
+      body: JSON.stringify(input ?? null),
+    });
+    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+    if (!res.ok || !body.result) throw new Error(`${procedure} failed: ${res.status} ${JSON.stringify(body.error)}`);
+    return body.result.data;
+  }
 }
