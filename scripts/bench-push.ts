@@ -13,6 +13,7 @@ import WebSocket from "ws";
 import type { AppRouter } from "@switchyard/api";
 import { DP_PROTOCOL_VERSION, SnapshotMessageSchema, type Snapshot } from "@switchyard/config";
 import { startControlPlane } from "@switchyard/control-plane";
+import { silentLogger, startGateway } from "@switchyard/gateway";
 import { createTestDatabase } from "@switchyard/db/testing";
 import { benchConfig } from "./bench/bench-config.ts";
 
@@ -131,6 +132,28 @@ async function main() {
     console.log(`  burst of 10 concurrent publishes: the gzip data plane received ${gz.arrivals.length - before} snapshots, ending at version ${gz.arrivals.at(-1)!.snapshot.version} (newest ${newest})`);
     gz.close();
     plain.close();
+
+    // A real gateway (2 workers): publish → pushed → validated and compiled on the main thread →
+    // compiled by every worker → swapped in → acked, as /ready reports it.
+    const gateway = await startGateway({
+      proxyPort: 0, adminPort: 0, workers: 2, cacheDir: path.join(dir, "gateway"), logger: silentLogger,
+      controlPlane: { url: cp.url, token: DP_TOKEN },
+    });
+    try {
+      const readyVersion = async () => ((await (await fetch(`http://127.0.0.1:${gateway.adminPort}/ready`)).json()) as { version?: number }).version ?? 0;
+      const applied: { total: number; afterPublish: number }[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const config = { ...base, routes: base.routes!.map((r, i) => (i === run ? { ...r, description: `gateway run ${run}` } : r)) };
+        const t0 = performance.now();
+        const result = await api.config.replace.mutate({ config, message: `gateway ${run}` });
+        const published = performance.now();
+        while ((await readyVersion()) < result.version) await new Promise((r) => setTimeout(r, 5));
+        applied.push({ total: performance.now() - t0, afterPublish: performance.now() - published });
+      }
+      console.log(`  publish → real gateway (2 workers) applied it: median ${ms(median(applied.map((a) => a.total)))}; after the publish call returned: median ${ms(median(applied.map((a) => a.afterPublish)))}`);
+    } finally {
+      await gateway.stop();
+    }
   } finally {
     await cp.stop();
     await database?.drop();
