@@ -4,17 +4,18 @@ export type PolicyPhase = "access" | "upstream" | "response";
 
 /**
  * The order policies run in: access phase — ip-restriction, cors, authentication, acl, rate
- * limiting, size limit, termination — then the request transform on the way upstream and the
+ * limiting, size limit, termination, response cache (last, so a cached answer is only given to
+ * requests every other access policy let through, keyed by the consumer auth found) — then the request transform on the way upstream and the
  * response transform on the way back. The gateway builds its pipelines in this order and the
  * control plane shows it, so both read it from here.
  */
 export const POLICY_RUN_ORDER: readonly PolicyType[] = [
-  "ip-restriction", "cors", "key-auth", "jwt", "basic-auth", "acl", "rate-limit", "request-size-limit", "request-termination", "request-transformer", "response-transformer",
+  "ip-restriction", "cors", "key-auth", "jwt", "basic-auth", "acl", "rate-limit", "request-size-limit", "request-termination", "proxy-cache", "request-transformer", "response-transformer",
 ];
 
 export const POLICY_PHASE: Readonly<Record<PolicyType, PolicyPhase>> = {
   "ip-restriction": "access", cors: "access", "key-auth": "access", jwt: "access", "basic-auth": "access", acl: "access",
-  "rate-limit": "access", "request-size-limit": "access", "request-termination": "access", "request-transformer": "upstream", "response-transformer": "response",
+  "rate-limit": "access", "request-size-limit": "access", "request-termination": "access", "proxy-cache": "access", "request-transformer": "upstream", "response-transformer": "response",
 };
 
 /** Authentication types in the order one auth step tries them. */

@@ -2,6 +2,8 @@ import type { GatewayConfig, Policy, PolicyOf, PolicyType } from "@switchyard/co
 import { AUTH_RUN_ORDER, ConfigCompileError, POLICY_PHASE, POLICY_RUN_ORDER, selectPolicies, type CompiledConfig, type CompiledRule, type PolicyTarget } from "@switchyard/routing";
 import { AuthStep, type AuthPolicy } from "./auth/auth-step.ts";
 import { buildConsumerDirectory, DirectoryError, type ConsumerDirectory } from "./auth/consumer-directory.ts";
+import { ProxyCacheStep } from "./cache/proxy-cache-step.ts";
+import { ResponseCache } from "./cache/response-cache.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { AccessStep } from "./policy-request.ts";
 import type { PolicyRuntime } from "./policy-runtime.ts";
@@ -54,6 +56,13 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
 
   const steps = new Map<string, AccessStep>();
   const transforms = new Map<string, HeaderTransform>();
+  // One cache per proxy-cache policy, new with each config version (a changed route never serves old answers).
+  const caches = new Map<string, ResponseCache>();
+  const cacheFor = (p: PolicyOf<"proxy-cache">): ResponseCache => {
+    let c = caches.get(p.name);
+    if (c === undefined) { c = new ResponseCache(p.config.memory.max_entries, p.config.memory.max_bytes); caches.set(p.name, c); }
+    return c;
+  };
   const stepFor = (key: string, make: () => AccessStep): AccessStep => {
     let s = steps.get(key);
     if (s === undefined) { s = make(); steps.set(key, s); }
@@ -65,7 +74,7 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
     return t;
   };
 
-  const build = (target: PolicyTarget, chosen: Map<PolicyType, Policy>): Pipeline => {
+  const build = (target: PolicyTarget, chosen: Map<PolicyType, Policy>, rule: CompiledRule, ruleTag: string): Pipeline => {
     const access: AccessStep[] = [];
     const get = <T extends PolicyType>(t: T) => chosen.get(t) as PolicyOf<T> | undefined;
     const auth = AUTH_RUN_ORDER.map((t) => chosen.get(t)).filter((p): p is AuthPolicy => p !== undefined);
@@ -84,6 +93,12 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
           case "rate-limit": access.push(stepFor(p.name, () => new RateLimitStep(p.name, p.config, runtime.store(p.config), runtime.onStoreFailure))); break;
           case "request-size-limit": access.push(stepFor(p.name, () => new SizeLimitStep(p.config))); break;
           case "request-termination": access.push(stepFor(p.name, () => new TerminationStep(p.config))); break;
+          case "proxy-cache":
+            // Redirects and direct responses are answered without an upstream: nothing to cache.
+            if (rule.redirect === null && rule.directResponse === null) {
+              access.push(stepFor(`${p.name}\u0000${ruleTag}`, () => new ProxyCacheStep(p.config, cacheFor(p), ruleTag, rule.responseHeaders)));
+            }
+            break;
           default: break;
         }
       }
@@ -110,7 +125,7 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
         let p = memo.get(index);
         if (p === undefined) {
           const at = { ...target, consumer: consumer.username };
-          p = build(at, chosenAt(policies, at));
+          p = build(at, chosenAt(policies, at), rule, ruleTag);
           memo.set(index, p);
         }
         return p;
@@ -122,12 +137,13 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
   const byRule = new Map<CompiledRule, Pipeline>();
   const routes = new Set<string>();
   for (const route of table.routes) {
-    for (const rule of route.rules) {
+    for (let r = 0; r < route.rules.length; r++) {
+      const rule = route.rules[r]!;
       // The first destination's service names the pipeline (metrics, logs).
       const target: PolicyTarget = { route: route.name, services: [...new Set(rule.destinations.map((d) => d.service))], consumer: null };
       const chosen = chosenAt(policies, target);
       if (chosen.size === 0) continue;
-      byRule.set(rule, build(target, chosen));
+      byRule.set(rule, build(target, chosen, rule, `${route.name}#${r}`));
       routes.add(route.name);
     }
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CompiledConsumer } from "./auth/consumer-directory.ts";
 import type { Pipeline } from "./pipeline.ts";
+import type { CacheFill } from "./cache/proxy-cache-step.ts";
 
 /** What an access step did: go on, answered the request itself, or will call resumeAccess later. */
 export const CONTINUE = 0;
@@ -41,6 +42,8 @@ export class PolicyRequest {
   responseHeaders: string[] | null = null;
   /** Origin allowed by CORS for the actual response. */
   corsOrigin: string | null = null;
+  /** Set by the proxy-cache step on a miss: the upstream response is relayed through the cache. */
+  cache: CacheFill | null = null;
 
   constructor(
     req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, path: string, rawQuery: string,

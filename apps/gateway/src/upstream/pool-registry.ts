@@ -2,6 +2,11 @@ import { Pool } from "undici";
 import type { CompiledDestination, CompiledTarget } from "@switchyard/routing";
 import { ClusterRegistry } from "./cluster-state.ts";
 import { HostRegistry } from "./host-state.ts";
+import type { H1Callbacks } from "./h1-connection.ts";
+import { H1Pool } from "./h1-pool.ts";
+
+/** Longest pause between two upstream body reads on the lean client. */
+const BODY_IDLE_TIMEOUT_MS = 300_000;
 
 /** Time a pool no longer used by the current table stays open, for requests still running on it. */
 const RETIRE_AFTER_MS = 30_000;
@@ -12,6 +17,11 @@ const RETIRE_AFTER_MS = 30_000;
  */
 export class PoolRegistry {
   private readonly pools = new Map<string, Pool>();
+  /** Lean HTTP/1.1 pools, by the same keys; used for requests whose body is absent or buffered. */
+  private readonly h1Pools = new Map<string, H1Pool>();
+  /** Set by the proxy before the first table is built; without it there are no lean pools. */
+  h1Callbacks: H1Callbacks | null = null;
+  h1DropResponse: ReadonlySet<string> = new Set();
   /** Per-host state (in flight, outlier ejection, health) of this worker, across configs. */
   readonly hosts = new HostRegistry();
   /** Per-cluster counters (active requests, retries) of this worker, across configs. */
@@ -47,6 +57,27 @@ export class PoolRegistry {
     return pool;
   }
 
+  /** The lean pool for a plain-HTTP target, or null (no callbacks set, or not plain HTTP). */
+  h1(target: CompiledTarget, dest: CompiledDestination): H1Pool | null {
+    if (this.h1Callbacks === null || !target.origin.startsWith("http://")) return null;
+    const key = PoolRegistry.key(target, dest);
+    let pool = this.h1Pools.get(key);
+    if (!pool) {
+      const limits = dest.pool;
+      pool = new H1Pool({
+        host: target.host.startsWith("[") ? target.host.slice(1, -1) : target.host,
+        port: target.port,
+        connectTimeoutMs: limits.connectTimeoutMs,
+        maxConnections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : Infinity,
+        maxRequestsPerConnection: limits.maxRequestsPerConnection,
+        idleTimeoutMs: dest.idleTimeoutMs ?? 4_000,
+        bodyIdleTimeoutMs: BODY_IDLE_TIMEOUT_MS,
+      }, this.h1Callbacks, this.h1DropResponse);
+      this.h1Pools.set(key, pool);
+    }
+    return pool;
+  }
+
   /** Closes, after a grace period, the pools the current table doesn't use. */
   retainOnly(keys: ReadonlySet<string>): void {
     for (const [key, pool] of this.pools) {
@@ -55,6 +86,8 @@ export class PoolRegistry {
         this.retiring.delete(key);
         this.pools.delete(key);
         void pool.close().catch(() => {});
+        this.h1Pools.get(key)?.close();
+        this.h1Pools.delete(key);
       }, RETIRE_AFTER_MS);
       timer.unref();
       this.retiring.set(key, timer);
@@ -66,6 +99,8 @@ export class PoolRegistry {
     this.retiring.clear();
     const pools = [...this.pools.values()];
     this.pools.clear();
+    for (const p of this.h1Pools.values()) p.destroy();
+    this.h1Pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
   }
 }

@@ -13,7 +13,7 @@ const DROP_REQUEST = new Set([
   "x-consumer-id", "x-consumer-username", "x-consumer-custom-id", "x-credential-identifier", "x-anonymous-consumer", "x-consumer-groups",
 ]);
 
-const DROP_RESPONSE = new Set([
+export const DROP_RESPONSE: ReadonlySet<string> = new Set([
   "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
   "proxy-authenticate", "http2-settings", "x-switchyard-flag",
 ]);
@@ -89,4 +89,27 @@ export function clientResponseHeaders(headers: IncomingHttpHeaders): OutgoingHtt
     if (value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/**
+ * Flat [name, value, …] response headers (lean client: names lower-case, hop-by-hop ones already
+ * left out) as an object for header operations; names listed in `connection` are left out too.
+ */
+export function responseHeadersFromFlat(flat: readonly string[], connection: string): OutgoingHttpHeaders {
+  const extra = connectionTokens(connection === "" ? undefined : connection);
+  const out: OutgoingHttpHeaders = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!, value = flat[i + 1]!;
+    if (extra !== null && extra.has(name)) continue;
+    const prev = out[name];
+    if (prev === undefined) out[name] = name === "set-cookie" ? [value] : value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = `${String(prev)}, ${value}`;
+  }
+  return out;
+}
+
+/** Whether a Connection header names headers beyond keep-alive/close (which must then be dropped). */
+export function connectionNamesHeaders(connection: string): boolean {
+  return connection !== "" && connectionTokens(connection) !== null;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Writable, type Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import {
@@ -12,7 +12,12 @@ import {
   backoffMs, budgetAllows, Failure, failureRetriable, MAX_REPLAY_BODY_BYTES, methodRetriable, statusRetriable,
 } from "../upstream/retry-decision.ts";
 import type { AccessLog } from "./access-log.ts";
-import { clientResponseHeaders, upstreamRequestHeaders } from "./forward-headers.ts";
+import {
+  clientResponseHeaders, connectionNamesHeaders, DROP_RESPONSE, responseHeadersFromFlat, upstreamRequestHeaders,
+} from "./forward-headers.ts";
+import { requestHead } from "./request-head.ts";
+import { H1Error, type H1Callbacks, type H1Connection, type H1PoolLike, type H1Sink } from "../upstream/h1-connection.ts";
+import type { PoolRegistry } from "../upstream/pool-registry.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "./client-address.ts";
@@ -23,6 +28,7 @@ import type { StatSlot } from "./request-stats.ts";
 import type { DestinationRuntime, RuntimeTable } from "./runtime-table.ts";
 import { PolicyRequest } from "../policies/policy-request.ts";
 import { applyResponsePolicies, applyUpstreamPolicies, runAccess } from "../policies/run-access.ts";
+import { cacheSink } from "../policies/cache/cache-sink.ts";
 
 /** Header on every response the gateway makes itself, carrying the response flag. */
 export const FLAG_HEADER = "x-switchyard-flag";
@@ -41,6 +47,11 @@ const FLAG_URX = flagIndex("URX");
  * `opaque`, so the callbacks below are shared, not created per request.
  */
 interface Exchange {
+  h1Conn: H1Connection | null;
+  h1Pool: H1PoolLike | null;
+  h1Head: string;
+  h1Body: Buffer | null;
+  h1NoBody: boolean;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly accessLog: AccessLog | null;
@@ -174,8 +185,6 @@ function attempt(ex: Exchange): void {
   host.inflight++;
   ex.tryTimedOut = false;
   ex.discarding = false;
-  const controller = new AbortController();
-  ex.controller = controller;
 
   let tryMs = DEFAULT_HEADERS_TIMEOUT_MS;
   const perTry = ex.retry?.perTryTimeoutMs ?? null;
@@ -196,12 +205,26 @@ function attempt(ex: Exchange): void {
   } else {
     headers.host = authority;
   }
+  const body = ex.body;
+  const h1 = runtime.h1[index] ?? null;
+  if (h1 !== null && (body === null || Buffer.isBuffer(body)) && ex.method !== "CONNECT") {
+    const head = requestHead(ex.method, ex.path, headers, body, ex.policy !== null || rule.requestHeaders !== null);
+    if (head !== null) {
+      ex.h1Head = head;
+      ex.h1Body = body;
+      ex.h1NoBody = ex.method === "HEAD";
+      h1.dispatch(ex, tryMs);
+      return;
+    }
+  }
+  const controller = new AbortController();
+  ex.controller = controller;
   runtime.pools[index]!.stream<Exchange>(
     {
       path: ex.path,
       method: ex.method as Dispatcher.HttpMethod,
       headers,
-      body: ex.body,
+      body,
       signal: controller.signal,
       opaque: ex,
       headersTimeout: tryMs,
@@ -211,6 +234,14 @@ function attempt(ex: Exchange): void {
     onUpstreamDone,
   );
 }
+
+/** Stops the try in flight (timeouts, client gone), whichever client carries it. */
+function abortTry(ex: Exchange): void {
+  if (ex.h1Pool !== null) ex.h1Pool.abort(ex, ABORTED);
+  else ex.controller?.abort();
+}
+
+const ABORTED = new H1Error("UND_ERR_ABORTED", "request aborted");
 
 /** Whether another try may follow now (attempts, method, body, route deadline, retry budget). */
 function mayRetry(ex: Exchange): boolean {
@@ -229,9 +260,11 @@ function scheduleRetry(ex: Exchange): void {
 
 function discard(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void { cb(); }
 
-function onUpstreamHeaders(data: Dispatcher.StreamFactoryData<Exchange>): Writable {
-  const ex = data.opaque;
-  const status = data.statusCode;
+/**
+ * A response head arrived: outlier accounting and the retry decision. -1 when the response is
+ * thrown away because another try follows; otherwise the flag it is relayed with.
+ */
+function acceptHead(ex: Exchange, status: number): number {
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   const od = ex.dest.outlier;
   if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, status, Date.now());
@@ -239,24 +272,67 @@ function onUpstreamHeaders(data: Dispatcher.StreamFactoryData<Exchange>): Writab
   if (ex.retry !== null && statusRetriable(ex.retry, status)) {
     if (mayRetry(ex)) {
       ex.discarding = true;
-      return new Writable({ write: discard });
+      return -1;
     }
     if (ex.retries > 0 || ex.retry.attempts > 0) flag = FLAG_URX;
   }
   ex.relayed = true;
   ex.upstreamMs = performance.now() - ex.sentAt;
-  const headers = clientResponseHeaders(data.headers);
-  if (ex.policy !== null) applyResponsePolicies(ex.policy, headers);
+  return flag;
+}
+
+/** Relays a response head whose headers were already made the client's (hop-by-hop ones out); returns where the body goes. */
+function relayHead(ex: Exchange, status: number, headers: OutgoingHttpHeaders, flag: number, length: number): Writable {
+  let sink: Writable = ex.res;
+  if (ex.policy !== null) {
+    // A proxy-cache miss: the body goes through the cache (decided on the upstream's own headers).
+    if (ex.policy.cache !== null) sink = cacheSink(ex.policy, status, headers);
+    applyResponsePolicies(ex.policy, headers);
+  }
   if (flag !== FLAG_NONE) headers[FLAG_HEADER] = "URX";
   const ops = ex.match.rule.responseHeaders;
   if (ops !== null) applyHeaderOps(headers, ops);
-  recordRequest(ex, ex.slot, status, flag, contentLength(data.headers));
+  recordRequest(ex, ex.slot, status, flag, length);
   ex.res.writeHead(status, headers);
-  return ex.res;
+  return sink;
+}
+
+function onUpstreamHeaders(data: Dispatcher.StreamFactoryData<Exchange>): Writable {
+  const ex = data.opaque;
+  const status = data.statusCode;
+  const flag = acceptHead(ex, status);
+  if (flag < 0) return new Writable({ write: discard });
+  return relayHead(ex, status, clientResponseHeaders(data.headers), flag, contentLength(data.headers));
+}
+
+function onH1Headers(e: unknown, status: number, flat: string[], length: number, connection: string): H1Sink | null {
+  const ex = e as Exchange;
+  const flag = acceptHead(ex, status);
+  if (flag < 0) return null;
+  if (flag === FLAG_NONE && ex.policy === null && ex.match.rule.responseHeaders === null && !connectionNamesHeaders(connection)) {
+    // Nothing to change: the parsed list goes out as it came.
+    recordRequest(ex, ex.slot, status, flag, length < 0 ? 0 : length);
+    ex.res.writeHead(status, flat);
+    return ex.res;
+  }
+  return relayHead(ex, status, responseHeadersFromFlat(flat, connection), flag, length < 0 ? 0 : length);
+}
+
+function onH1Done(e: unknown, err: Error | null): void {
+  upstreamDone(e as Exchange, err);
+}
+
+/** The lean client's callbacks; set on the pool registry before the first table is built. */
+export function useLeanUpstreamClient(pools: PoolRegistry): void {
+  pools.h1Callbacks = { onHeaders: onH1Headers, onDone: onH1Done } as H1Callbacks;
+  pools.h1DropResponse = DROP_RESPONSE;
 }
 
 function onUpstreamDone(err: Error | null, data: Dispatcher.StreamData<Exchange>): void {
-  const ex = data.opaque;
+  upstreamDone(data.opaque, err);
+}
+
+function upstreamDone(ex: Exchange, err: Error | null): void {
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   ex.host!.inflight--;
   if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
@@ -293,7 +369,7 @@ function onUpstreamDone(err: Error | null, data: Dispatcher.StreamData<Exchange>
 function onTryTimeout(ex: Exchange): void {
   ex.tryTimer = null;
   ex.tryTimedOut = true;
-  ex.controller?.abort();
+  abortTry(ex);
 }
 
 function onRouteTimeout(ex: Exchange): void {
@@ -304,12 +380,12 @@ function onRouteTimeout(ex: Exchange): void {
     fail(ex, ex.retries > 0 ? GatewayErrors.RETRIES_EXHAUSTED_TIMEOUT : GatewayErrors.UPSTREAM_TIMEOUT);
     return;
   }
-  ex.controller?.abort();
+  abortTry(ex);
 }
 
 /** Client went away before the response finished: stop the upstream exchange too. */
 function onClientGone(ex: Exchange): void {
-  ex.controller?.abort();
+  abortTry(ex);
   if (ex.backoffTimer !== null) {
     finish(ex);
     recordRequest(ex, ex.slot, 0, FLAG_DC, 0);
@@ -362,6 +438,7 @@ export function createProxyHandler(state: ProxyState) {
       if (clientIp !== peerIp) (req as IncomingMessage & { clientIp?: string }).clientIp = clientIp;
     }
     const ex: Exchange = {
+      h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,

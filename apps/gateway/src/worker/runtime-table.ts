@@ -5,6 +5,7 @@ import { Balancer } from "../upstream/balancer.ts";
 import type { ClusterState } from "../upstream/cluster-state.ts";
 import { TrustedProxies } from "./client-address.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
+import type { H1Pool } from "../upstream/h1-pool.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
 import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
 import { dryRunPolicyRuntime, type PolicyRuntime } from "../policies/policy-runtime.ts";
@@ -15,6 +16,8 @@ export interface DestinationRuntime {
   readonly cluster: ClusterState;
   /** Aligned with dest.targets. */
   readonly pools: readonly Pool[];
+  /** Lean HTTP/1.1 pools aligned with dest.targets (null entries: undici only). */
+  readonly h1: readonly (H1Pool | null)[];
   readonly slot: StatSlot;
 }
 
@@ -52,6 +55,7 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
       balancer: new Balancer(dest, dest.targets.map((t) => pools.hosts.get(t.origin))),
       cluster: pools.clusters.get(dest.cluster),
       pools: dest.targets.map((t) => pools.get(t, dest)),
+      h1: dest.targets.map((t) => pools.h1(t, dest)),
       slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
     };
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit } from "../messages.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
-import { createProxyHandler, type ProxyState } from "./proxy-handler.ts";
+import { createProxyHandler, useLeanUpstreamClient, type ProxyState } from "./proxy-handler.ts";
 import { createUpgradeHandler } from "./upgrade-handler.ts";
 import { createAccessLog } from "./access-log.ts";
 import { RequestStats } from "./request-stats.ts";
@@ -20,6 +20,7 @@ const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
 const pools = new PoolRegistry();
+useLeanUpstreamClient(pools);
 for (const origin of init.unhealthy ?? []) pools.hosts.setHealthy(origin, false);
 const stats = new RequestStats();
 const policyRuntime = createPolicyRuntime(init.policies ?? null, consoleLogger());

@@ -15,6 +15,7 @@ const PLUGIN_NAME: Record<string, string> = {
   "request-transformer": "request-transformer",
   "response-transformer": "response-transformer",
   "request-termination": "request-termination",
+  "proxy-cache": "proxy-cache",
 };
 
 export interface KongExport { document: Record<string, unknown>; warnings: string[] }

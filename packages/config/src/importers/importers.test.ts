@@ -48,9 +48,156 @@ describe("Istio import", () => {
   });
 
   it("warns about what it does not carry over", () => {
-    const text = fixture("istio-canary.yaml").replace("    - name: testers\n", "    - name: testers\n      mirror:\n        host: shadow\n");
+    const text = fixture("istio-canary.yaml").replace("    - name: testers\n", "    - name: testers\n      fault:\n        abort:\n          httpStatus: 503\n");
     const r = parseConfigText(text);
-    expect(r.warnings).toContain('VirtualService user-service http[0]: "mirror" is not supported and was not imported');
+    expect(r.warnings).toContain('VirtualService user-service http[0]: "fault" is not supported and was not imported');
+  });
+});
+
+describe("Istio DestinationRule traffic policy and HTTPRoute actions", () => {
+  const serviceEntry = fixture("istio-canary.yaml").split("---")[2]!;
+  const yaml = (destinationRule: string, virtualService: string) => [
+    `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: user-service\nspec:\n  host: user-service\n${destinationRule}`,
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: users\nspec:\n  hosts: [users.example.com]\n  http:\n${virtualService}`,
+    serviceEntry,
+    "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: shadow\nspec:\n  hosts: [shadow]\n  ports: [{ number: 80, name: http }]\n  endpoints: [{ address: 127.0.0.1, ports: { http: 9009 } }]\n",
+  ].join("\n---\n");
+  const ok = (text: string, base?: Parameters<typeof parseConfigText>[1]) => {
+    const r = parseConfigText(text, base);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r;
+  };
+  const route = "  - route: [{ destination: { host: user-service, subset: v1 } }]\n";
+
+  it("maps connectionPool, outlierDetection and consistentHash, with durations in ms, for the service and per subset", () => {
+    const r = ok(yaml(`  trafficPolicy:
+    loadBalancer:
+      consistentHash:
+        httpHeaderName: X-User
+        maglev: {}
+    connectionPool:
+      tcp: { maxConnections: 100, connectTimeout: 250ms }
+      http: { http1MaxPendingRequests: 10, http2MaxRequests: 50, maxRequestsPerConnection: 1, idleTimeout: 1m30s }
+    outlierDetection:
+      consecutive5xxErrors: 3
+      consecutiveGatewayErrors: 0
+      interval: 5s
+      baseEjectionTime: 1.5m
+      maxEjectionPercent: 50
+      minHealthPercent: 20
+  subsets:
+    - name: v1
+      labels: { version: v1 }
+      trafficPolicy:
+        loadBalancer:
+          consistentHash: { httpCookie: { name: session, ttl: 0s } }
+        connectionPool: { http: { http2MaxRequests: 5 } }
+        outlierDetection: { consecutiveGatewayErrors: 2 }
+    - name: v2
+      labels: { version: v2 }
+`, route));
+    const svc = r.config.services.find((s) => s.name === "user-service")!;
+    expect(svc.trafficPolicy).toEqual({
+      loadBalancer: { type: "consistent-hash", consistentHash: { httpHeaderName: "x-user", algorithm: "maglev" } },
+      connectionPool: { tcp: { maxConnections: 100, connectTimeoutMs: 250 }, http: { http1MaxPendingRequests: 10, http2MaxRequests: 50, maxRequestsPerConnection: 1 } },
+      timeouts: { idleMs: 90_000 },
+      outlierDetection: { consecutive5xxErrors: 3, intervalMs: 5_000, baseEjectionTimeMs: 90_000, maxEjectionPercent: 50, minHealthPercent: 20 },
+    });
+    const v1 = svc.subsets.find((s) => s.name === "v1")!;
+    expect(v1.trafficPolicy).toEqual({
+      loadBalancer: { type: "consistent-hash", consistentHash: { httpCookie: { name: "session" }, algorithm: "ring" } },
+      connectionPool: { http: { http2MaxRequests: 5 } },
+      // Istio defaults, as our schema fills them in.
+      outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 2, intervalMs: 10_000, baseEjectionTimeMs: 30_000, maxEjectionPercent: 10, minHealthPercent: 0 },
+    });
+    expect(svc.subsets.find((s) => s.name === "v2")!.trafficPolicy).toBeUndefined();
+    expect(r.warnings).toEqual(['DestinationRule user-service subset v1 trafficPolicy.loadBalancer.consistentHash.httpCookie: "ttl" is not supported (no cookie is generated) and was not imported']);
+    expect(r.warnings.join("\n")).not.toContain("not imported yet");
+  });
+
+  it("keeps warnings for traffic policy fields without a counterpart", () => {
+    const r = ok(yaml(`  trafficPolicy:
+    loadBalancer: { simple: PASSTHROUGH }
+    tls: { mode: ISTIO_MUTUAL }
+    connectionPool: { tcp: { tcpKeepalive: { time: 7200s } }, http: { maxRetries: 3, h2UpgradePolicy: UPGRADE } }
+    outlierDetection: { consecutiveLocalOriginFailures: 2, interval: soon }
+  subsets:
+    - { name: v1, labels: { version: v1 } }
+`, route));
+    expect(r.config.services.find((s) => s.name === "user-service")!.trafficPolicy?.connectionPool).toBeUndefined();
+    expect(r.warnings).toEqual([
+      'DestinationRule user-service trafficPolicy: "tls" is not supported and was not imported',
+      "DestinationRule user-service trafficPolicy.loadBalancer: simple PASSTHROUGH is not supported; the default (round-robin) applies",
+      'DestinationRule user-service trafficPolicy.connectionPool.tcp: "tcpKeepalive" is not supported and was not imported',
+      'DestinationRule user-service trafficPolicy.connectionPool.http: "maxRetries" is not supported and was not imported',
+      'DestinationRule user-service trafficPolicy.connectionPool.http: "h2UpgradePolicy" is not supported and was not imported',
+      'DestinationRule user-service trafficPolicy.outlierDetection: "consecutiveLocalOriginFailures" is not supported and was not imported',
+      'DestinationRule user-service trafficPolicy.outlierDetection.interval: "soon" is not a duration; not imported',
+    ]);
+  });
+
+  it("maps rewrite, headers, mirror with mirrorPercentage, redirect and directResponse onto the rule", () => {
+    const r = ok(yaml("  subsets: [{ name: v1, labels: { version: v1 } }]\n", `  - name: api
+    match: [{ uri: { prefix: /api } }]
+    rewrite: { uri: /v2, authority: backend.internal }
+    headers:
+      request: { set: { x-env: prod }, add: { x-trace: "1" }, remove: [x-debug, Host] }
+      response: { remove: [server] }
+    mirror: { host: shadow }
+    mirrorPercentage: { value: 12.5 }
+    timeout: 1.5s
+    route: [{ destination: { host: user-service, subset: v1 } }]
+  - name: old
+    match: [{ uri: { exact: /old } }]
+    redirect: { uri: /new, redirectCode: 308 }
+  - name: gone
+    match: [{ uri: { prefix: /gone } }]
+    directResponse: { status: 410, body: { string: gone } }
+`));
+    const byName = Object.fromEntries(r.config.routes.map((x) => [x.name, x.rules[0]!]));
+    expect(byName["users-api"]).toMatchObject({
+      timeoutMs: 1_500,
+      rewrite: { uri: "/v2", authority: "backend.internal" },
+      headers: { request: { set: { "x-env": "prod" }, add: { "x-trace": "1" }, remove: ["x-debug"] }, response: { remove: ["server"] } },
+      mirror: { service: "shadow", percentage: 12.5 },
+    });
+    expect(byName["users-old"]).toMatchObject({ redirect: { uri: "/new", redirectCode: 308 }, destinations: [] });
+    expect(byName["users-gone"]).toMatchObject({ directResponse: { status: 410, body: "gone" }, destinations: [] });
+    expect(r.config.services.find((s) => s.name === "shadow")!.targets[0]!.port).toBe(9009);
+    expect(r.warnings).toEqual(['VirtualService users http[0].headers.request: header "Host" is managed by the gateway; not imported']);
+  });
+
+  it("turns corsPolicy into a cors policy on each route made from the entry, laid over the running policies by name", () => {
+    const text = yaml("  subsets: [{ name: v1, labels: { version: v1 } }]\n", `  - name: web
+    match: [{ uri: { prefix: /a } }, { uri: { prefix: /b } }]
+    corsPolicy:
+      allowOrigins: [{ exact: "https://app.example.com" }, { prefix: "https://preview." }, { regex: "https://.*[.]dev" }]
+      allowMethods: [get, POST]
+      allowHeaders: [Authorization, X-Request-Id]
+      exposeHeaders: [X-Total]
+      maxAge: 24h
+      allowCredentials: true
+      unmatchedPreflights: IGNORE
+    route: [{ destination: { host: user-service, subset: v1 } }]
+`);
+    const base = GatewayConfigSchema.parse({ services: [], routes: [], policies: [{ type: "rate-limit", name: "everyone", config: { minute: 100 } }] });
+    const r = ok(text, { base });
+    expect(r.config.policies!.map((p) => p.name)).toEqual(["everyone", "users-web-0-cors", "users-web-1-cors"]);
+    const cors = r.config.policies!.find((p) => p.name === "users-web-0-cors")!;
+    expect(cors.scope).toEqual({ kind: "route", name: "users-web-0" });
+    expect(cors.config).toEqual({
+      origins: ["https://app.example.com", "~^https://preview\\.", "~^(?:https://.*[.]dev)$"],
+      methods: ["GET", "POST"],
+      headers: ["authorization", "x-request-id"],
+      exposed_headers: ["x-total"],
+      credentials: true,
+      max_age: 86_400,
+      preflight_continue: false,
+    });
+    expect(r.warnings).toEqual(['VirtualService users http[0].corsPolicy: "unmatchedPreflights" is not supported and was not imported']);
+    // Importing again replaces the imported policies in place instead of adding copies.
+    const again = ok(text, { base: r.config });
+    expect(again.config.policies!.map((p) => p.name)).toEqual(["everyone", "users-web-0-cors", "users-web-1-cors"]);
   });
 });
 
@@ -121,6 +268,18 @@ describe("Kong plugins and consumers", () => {
     expect(consumer.credentials.key_auth[0]!.key_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.stringify(config)).not.toContain("mobile-secret-key");
     expect(consumer.credentials.jwt[0]).toMatchObject({ key: "mobile-issuer", algorithms: ["HS256"] });
-    expect(result.warnings).toContain("plugin proxy-cache (global): plugin is not supported; not imported");
+    const other = parseConfigText("_format_version: \"3.0\"\nplugins:\n  - name: zipkin\n");
+    expect(other.ok && other.warnings).toContain("plugin zipkin (global): plugin is not supported; not imported");
+  });
+
+  it("maps proxy-cache (strategy memory) with Kong's defaults; storage_ttl is reported, dictionary_name kept", () => {
+    const cache = config.policies!.find((p) => p.type === "proxy-cache")!;
+    expect(cache.scope).toEqual({ kind: "global" });
+    expect(cache.config).toMatchObject({
+      strategy: "memory", cache_ttl: 30, content_type: ["application/json"], vary_headers: ["accept-language"],
+      response_code: [200, 301, 404], request_method: ["GET", "HEAD"], cache_control: false, memory: { dictionary_name: "kong_db_cache" },
+    });
+    expect(result.warnings).toContain('plugin proxy-cache (global): "storage_ttl" is not supported and was not imported');
+    expect(result.warnings.some((w) => w.includes("proxy-cache") && w.includes("plugin is not supported"))).toBe(false);
   });
 });

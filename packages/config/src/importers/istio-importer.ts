@@ -1,15 +1,18 @@
 import type { GatewayConfigInput } from "../gateway-config.ts";
+import type { PolicyInput } from "../policies/policy.ts";
 import type { RuleMatch } from "../route.ts";
 import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig } from "./import-types.ts";
+import { istioDurationMs } from "./istio-duration.ts";
+import { importCorsPolicy, importHttpActions } from "./istio-http-actions.ts";
+import { importTrafficPolicy } from "./istio-traffic-policy.ts";
 
 type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
 type ServiceInput = NonNullable<GatewayConfigInput["services"]>[number];
 type StringMatchInput = Record<string, unknown>;
 
-const LB: Record<string, "round-robin" | "least-request" | "random"> = { ROUND_ROBIN: "round-robin", LEAST_REQUEST: "least-request", LEAST_CONN: "least-request", RANDOM: "random" };
-
 /**
- * Istio VirtualService, DestinationRule and ServiceEntry (static endpoints) → services and routes.
+ * Istio VirtualService, DestinationRule and ServiceEntry (static endpoints) → services, routes and
+ * route-scoped cors policies (VirtualService corsPolicy).
  * Each `http[]` entry keeps its place in the first-match order: entries become routes whose
  * priority falls with their position, one route per distinct `uri` match of the entry.
  */
@@ -50,19 +53,17 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     if (!host) { warnings.push(`${where}: no host; skipped`); continue; }
     const service = ensureService(host);
     service.subsets = asArray(spec.subsets).filter(isObject).map((s) => {
-      if (s.trafficPolicy) warnings.push(`${where}: subset ${asString(s.name)} trafficPolicy is not imported yet`);
-      return { name: toName(asString(s.name) ?? "subset"), labels: stringRecord(s.labels) };
+      const name = toName(asString(s.name) ?? "subset");
+      warnUnknown(s, ["name", "labels", "trafficPolicy"], `${where} subset ${name}`, warnings);
+      const trafficPolicy = isObject(s.trafficPolicy) ? importTrafficPolicy(s.trafficPolicy, `${where} subset ${name} trafficPolicy`, warnings) : undefined;
+      return { name, labels: stringRecord(s.labels), ...(trafficPolicy ? { trafficPolicy } : {}) };
     });
-    const policy = isObject(spec.trafficPolicy) ? spec.trafficPolicy : null;
-    if (policy) {
-      const simple = isObject(policy.loadBalancer) ? asString(policy.loadBalancer.simple) : undefined;
-      if (simple && LB[simple]) service.trafficPolicy = { loadBalancer: { type: LB[simple] } };
-      else if (policy.loadBalancer) warnings.push(`${where}: loadBalancer ${JSON.stringify(policy.loadBalancer)} is not imported yet`);
-      for (const key of Object.keys(policy)) if (key !== "loadBalancer") warnings.push(`${where}: trafficPolicy.${key} is not imported yet`);
-    }
+    const policy = isObject(spec.trafficPolicy) ? importTrafficPolicy(spec.trafficPolicy, `${where} trafficPolicy`, warnings) : undefined;
+    if (policy) service.trafficPolicy = policy;
   }
 
   const routes: RouteInput[] = [];
+  const policies: PolicyInput[] = [];
   for (const doc of docs.filter((d) => d.kind === "VirtualService")) {
     const spec = isObject(doc.spec) ? doc.spec : {};
     const vsName = toName(metaName(doc));
@@ -73,19 +74,24 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     const http = asArray(spec.http).filter(isObject);
     http.forEach((entry, i) => {
       const entryWhere = `${where} http[${i}]`;
-      warnUnknown(entry, ["name", "match", "route", "timeout", "retries", "rewrite", "headers"], entryWhere, warnings);
-      for (const unsupported of ["rewrite", "headers"]) if (entry[unsupported]) warnings.push(`${entryWhere}: "${unsupported}" is not imported yet`);
-      const destinations = asArray(entry.route).filter(isObject).map((r) => {
+      warnUnknown(entry, ["name", "match", "route", "timeout", "retries", "rewrite", "headers", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors", "corsPolicy", "redirect", "directResponse"], entryWhere, warnings);
+      const destinations = asArray(entry.route).filter(isObject).map((r, d) => {
+        warnUnknown(r, ["destination", "weight"], `${entryWhere}.route[${d}]`, warnings);
         const dest = isObject(r.destination) ? r.destination : {};
+        if (dest.port !== undefined) warnings.push(`${entryWhere}.route[${d}]: destination "port" is not supported (the service's targets carry ports) and was not imported`);
         const host = asString(dest.host) ?? "unknown";
         ensureService(host);
         return { service: serviceName(host), ...(asString(dest.subset) ? { subset: toName(asString(dest.subset)!) } : {}), weight: typeof r.weight === "number" ? r.weight : asArray(entry.route).length === 1 ? 100 : 0 };
       });
       const retries = isObject(entry.retries) ? entry.retries : null;
+      const timeoutMs = istioDurationMs(entry.timeout, `${entryWhere}.timeout`, warnings);
+      const perTryTimeoutMs = retries ? istioDurationMs(retries.perTryTimeout, `${entryWhere}.retries.perTryTimeout`, warnings) : undefined;
       const ruleExtras = {
-        ...(asString(entry.timeout) ? { timeoutMs: asString(entry.timeout) } : {}),
-        ...(retries ? { retries: { attempts: Number(retries.attempts ?? 2), ...(asString(retries.perTryTimeout) ? { perTryTimeoutMs: asString(retries.perTryTimeout) } : {}), ...(asString(retries.retryOn) ? { retryOn: asString(retries.retryOn)!.split(",") } : {}) } } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(retries ? { retries: { attempts: Number(retries.attempts ?? 2), ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}), ...(asString(retries.retryOn) ? { retryOn: asString(retries.retryOn)!.split(",") } : {}) } } : {}),
+        ...importHttpActions(entry, entryWhere, warnings, (host) => { ensureService(host); return serviceName(host); }),
       };
+      const cors = isObject(entry.corsPolicy) ? importCorsPolicy(entry.corsPolicy, `${entryWhere}.corsPolicy`, warnings) : null;
       // Group the entry's match blocks by uri: each uri is one route; the rest of the block is a rule match.
       const blocks = asArray(entry.match).filter(isObject);
       const byPath = new Map<string, { path: { type: "prefix" | "exact" | "regex"; value: string }; matches: RuleMatch[]; unconditional: boolean }>();
@@ -102,8 +108,11 @@ export function importIstio(docs: Doc[]): ImportedConfig {
       }
       let n = 0;
       for (const { path, matches, unconditional } of byPath.values()) {
+        const name = toName(`${vsName}-${asString(entry.name) ?? i}${byPath.size > 1 ? `-${n++}` : ""}`);
+        // Istio's corsPolicy belongs to the HTTP route; ours is a cors policy attached to each route made from it.
+        if (cors) policies.push({ type: "cors", name: toName(`${name.slice(0, 58)}-cors`), scope: { kind: "route", name }, config: cors });
         routes.push({
-          name: toName(`${vsName}-${asString(entry.name) ?? i}${byPath.size > 1 ? `-${n++}` : ""}`),
+          name,
           // Mesh callers send the service's name as Host, so short names stay Host matches.
           hosts,
           path,
@@ -116,7 +125,7 @@ export function importIstio(docs: Doc[]): ImportedConfig {
   }
 
   const servicesWithoutTargets = [...services.values()].filter((s) => s.targets!.length === 0).map((s) => s.name);
-  return { format: "istio", config: { services: [...services.values()], routes }, warnings, servicesWithoutTargets };
+  return { format: "istio", config: { services: [...services.values()], routes, ...(policies.length ? { policies } : {}) }, warnings, servicesWithoutTargets };
 }
 
 function metaName(doc: Doc): string {

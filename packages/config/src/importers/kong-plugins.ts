@@ -18,6 +18,7 @@ const POLICY_TYPE: Record<string, PolicyInput["type"]> = {
   "request-transformer": "request-transformer",
   "response-transformer": "response-transformer",
   "request-termination": "request-termination",
+  "proxy-cache": "proxy-cache",
 };
 
 /** Kong's flat redis_* fields (3.x before the `redis` object) → our `redis` block. */

@@ -2,8 +2,8 @@ import type { GatewayConfig, GatewayConfigInput } from "../gateway-config.ts";
 import type { ImportedConfig } from "./import-types.ts";
 
 /**
- * Lays an import from another format over the running config: services and routes are replaced
- * by name, everything else is kept. A service the source gives no endpoints for keeps the
+ * Lays an import from another format over the running config: services, routes and policies are
+ * replaced by name, everything else is kept. A service the source gives no endpoints for keeps the
  * running config's targets (an Istio VirtualService rarely lists them; the mesh knows them).
  */
 export function mergeImported(imported: ImportedConfig, base: GatewayConfig | null): GatewayConfigInput {
@@ -20,6 +20,8 @@ export function mergeImported(imported: ImportedConfig, base: GatewayConfig | nu
     ...(({ services: _s, routes: _r, ...rest }) => rest)(imported.config),
     services: replaceByName(base?.services ?? [], services, (s) => s.name),
     routes: replaceByName(base?.routes ?? [], imported.config.routes ?? [], (r) => r.name),
+    // Imported policies (Kong plugins, Istio corsPolicy) join the running ones by name instead of replacing them all.
+    ...(imported.config.policies ? { policies: replaceByName(base?.policies ?? [], imported.config.policies, (p) => p.name) } : {}),
   };
 }
 

@@ -66,6 +66,19 @@ describe("policy model", () => {
       .toBe("consumers.0.credentials.jwt.0.algorithms.0");
   });
 
+  it("proxy-cache takes Kong's fields and defaults, parses to itself, and refuses what it can't do", () => {
+    const cache = PolicySchema.parse({ type: "proxy-cache", name: "cache", config: { vary_headers: ["Accept-Language"], memory: { dictionary_name: "kong_db_cache" } } });
+    expect(cache.config).toEqual({
+      response_code: [200, 301, 404], request_method: ["GET", "HEAD"], content_type: ["text/plain", "application/json"], cache_ttl: 300, strategy: "memory",
+      cache_control: false, ignore_uri_case: false, vary_query_params: [], vary_headers: ["accept-language"], max_body_bytes: 1_048_576,
+      memory: { dictionary_name: "kong_db_cache", max_entries: 10_000, max_bytes: 67_108_864 },
+    });
+    expect(PolicySchema.parse(cache)).toEqual(cache);
+    expect(errors({ ...base, policies: [{ type: "proxy-cache", name: "c", config: { request_method: ["POST" as never] } }] })[0]!.path).toBe("policies.0.config.request_method.0");
+    expect(errors({ ...base, policies: [{ type: "proxy-cache", name: "c", config: { content_type: ["json"] } }] })[0]!.path).toBe("policies.0.config.content_type.0");
+    expect(errors({ ...base, policies: [{ type: "proxy-cache", name: "c", config: { strategy: "redis" as never } }] })[0]!.path).toBe("policies.0.config.strategy");
+  });
+
   it("password hashes are scrypt and verify only the right password", () => {
     const h = hashPassword("pw");
     expect(h).toMatch(/^scrypt\$16384\$8\$1\$/);

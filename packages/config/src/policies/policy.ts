@@ -10,6 +10,7 @@ import {
   ResponseTransformerConfigSchema,
 } from "./edge-policies.ts";
 import { PolicyScopeSchema } from "./policy-scope.ts";
+import { ProxyCacheConfigSchema } from "./proxy-cache-policy.ts";
 import { RateLimitConfigSchema } from "./rate-limit-policy.ts";
 
 /** Fields every policy has; `config` is the Kong plugin's config block for its type. */
@@ -35,6 +36,7 @@ export const PolicySchema = z.discriminatedUnion("type", [
   member("request-transformer", RequestTransformerConfigSchema),
   member("response-transformer", ResponseTransformerConfigSchema),
   member("request-termination", RequestTerminationConfigSchema),
+  member("proxy-cache", ProxyCacheConfigSchema),
 ]);
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;

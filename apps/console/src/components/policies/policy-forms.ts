@@ -20,4 +20,5 @@ export const POLICY_TYPE_HINT: Record<PolicyType, string> = {
   "request-transformer": "Edits request headers on the way upstream.",
   "response-transformer": "Edits response headers on the way back.",
   "request-termination": "Answers at the gateway with a fixed response.",
+  "proxy-cache": "Serves GET/HEAD responses from the gateway's memory for a TTL.",
 };
