@@ -48,11 +48,13 @@ export class ProxyCacheStep implements AccessStep {
     const method = req.method ?? "GET";
     if (!this.methods.has(method) || (pr.consumer === null && req.headers.authorization !== undefined)) return bypass(pr);
     let refresh = false;
+    let maxAge = -1;
     if (this.config.cache_control) {
       const cc = parseCacheControl(req.headers["cache-control"]);
       if (cc !== null) {
         if (cc.noStore) return bypass(pr);
         refresh = cc.noCache;
+        maxAge = cc.maxAge;
       }
     }
     const key = this.key(pr, method);
@@ -61,7 +63,6 @@ export class ProxyCacheStep implements AccessStep {
       if (entry !== undefined) {
         const now = Date.now();
         const age = entry.initialAge + Math.floor((now - entry.storedAt) / 1000);
-        const maxAge = this.config.cache_control ? parseCacheControl(req.headers["cache-control"])?.maxAge ?? -1 : -1;
         if (now < entry.expiresAt && (maxAge < 0 || age <= maxAge)) {
           const headers = copyHeaders(entry.headers);
           applyResponsePolicies(pr, headers);
