@@ -183,6 +183,10 @@ export class H1Connection {
         if (drop.has(name)) continue;
         headers.push(name, value);
       }
+      if (chunked && contentLength !== -1) {
+        // Both framings: chunked wins (RFC 9112 6.3), and the length must not reach the client.
+        for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i] === "content-length") headers.splice(i, 2);
+      }
       const rest = end + 4 < chunk.length ? chunk.subarray(end + 4) : null;
       const ex = this.ex!;
       const noBody = ex.h1NoBody || status === 204 || status === 304;

@@ -83,6 +83,8 @@ interface Exchange {
   /** Edge-policy state (identity, hidden credentials, response headers); null on routes without policies. */
   policy: PolicyRequest | null;
   readonly table: RuntimeTable;
+  /** The worker's proxy state, once the request counts as in flight. */
+  state: ProxyState | null;
   /** Key hash for consistent hashing (0 when the balancer doesn't hash). */
   hash: number;
   /** Request body: null (none), a buffer (replayable) or a stream (one try only). */
@@ -383,6 +385,16 @@ function onRouteTimeout(ex: Exchange): void {
   abortTry(ex);
 }
 
+const EXCHANGE = Symbol("exchange");
+type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+
+/** The client connection's response closed (finished or not): one shared listener, no closure per request. */
+function onResponseClose(this: ExchangeResponse): void {
+  const ex = this[EXCHANGE]!;
+  ex.state!.inflight--;
+  if (!this.writableFinished) onClientGone(ex);
+}
+
 /** Client went away before the response finished: stop the upstream exchange too. */
 function onClientGone(ex: Exchange): void {
   abortTry(ex);
@@ -440,7 +452,7 @@ export function createProxyHandler(state: ProxyState) {
     const ex: Exchange = {
       h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
-      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, hash: 0,
+      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, state: null, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
@@ -509,10 +521,9 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   }
   cluster.active++;
   state.inflight++;
-  res.once("close", () => {
-    state.inflight--;
-    if (!res.writableFinished) onClientGone(ex);
-  });
+  ex.state = state;
+  (res as ExchangeResponse)[EXCHANGE] = ex;
+  res.on("close", onResponseClose);
   if (dest.timeoutMs !== null) {
     ex.deadline = Date.now() + dest.timeoutMs;
     ex.routeTimer = setTimeout(onRouteTimeout, dest.timeoutMs, ex);
