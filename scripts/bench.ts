@@ -1,13 +1,13 @@
 // `npm run bench`: one run, on loopback, of the same fixed upstream reached directly, through
 // nginx proxy_pass (keep-alive upstream), through node-http-proxy and through Switchyard with a
-// 1,000-route table. Prints req/s, p50/p99, the proxy's own CPU time per request and ratios
+// 1,000-route table, the measured route behind a weighted split, JWT auth and a rate limit. Prints req/s, p50/p99, the proxy's own CPU time per request and ratios
 // against direct and nginx measured in this same run. Not a test: numbers, not pass/fail.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import { benchConfig } from "./bench/bench-config.ts";
+import { benchConfig, benchToken } from "./bench/bench-config.ts";
 import { treeCpuSeconds } from "./bench/cpu.ts";
 import { hasWrk, paced, saturate, type LoadResult } from "./bench/load.ts";
 import { hasNginx, proxyBody, startNginx, upstreamBody } from "./bench/nginx.ts";
@@ -19,6 +19,8 @@ const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const ports = { upstream: 18081, nginx: 18082, httpProxy: 18083, switchyard: 18084, switchyardAdmin: 18085 };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
 const started: ChildProcess[] = [];
+// Every contender gets the same request; only Switchyard checks the token.
+const headers = { authorization: `Bearer ${benchToken()}` };
 
 interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null; halfLoad?: LoadResult }
 
@@ -46,12 +48,12 @@ async function main() {
   const gateway = keep(spawn(process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
     "--port", String(ports.switchyard), "--admin-port", String(ports.switchyardAdmin), "--workers", String(workers)], { stdio: ["ignore", "ignore", "inherit"] }));
   await waitFor(`http://127.0.0.1:${ports.switchyardAdmin}/ready`);
-  rows.push(await measure("switchyard (1,000 routes, 90/10 split, metrics)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
+  rows.push(await measure("switchyard (1,000 routes, split, JWT, rate limit)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
 
   // Added tail latency at half of Switchyard's saturated rate, against direct at the same rate.
   const halfRate = Math.max(100, Math.round(rows[rows.length - 1]!.load.rps / 2));
-  const directHalf = await paced(`http://127.0.0.1:${ports.upstream}/bench/measured`, { rps: halfRate, seconds: 5, connections });
-  const switchyardHalf = await paced(`http://127.0.0.1:${ports.switchyard}/bench/measured`, { rps: halfRate, seconds: 5, connections });
+  const directHalf = await paced(`http://127.0.0.1:${ports.upstream}/bench/measured`, { rps: halfRate, seconds: 5, connections, headers });
+  const switchyardHalf = await paced(`http://127.0.0.1:${ports.switchyard}/bench/measured`, { rps: halfRate, seconds: 5, connections, headers });
 
   report(rows);
   console.log(`\nhalf load (${halfRate} req/s, open loop): direct p99 ${directHalf.p99Ms.toFixed(2)} ms, switchyard p99 ${switchyardHalf.p99Ms.toFixed(2)} ms, ` +
@@ -59,9 +61,9 @@ async function main() {
 }
 
 async function measure(name: string, url: string, pid: number | null): Promise<Row> {
-  await saturate(url, { connections, seconds: 1 }); // warm-up: JIT, pools
+  await saturate(url, { connections, seconds: 1, headers }); // warm-up: JIT, pools
   const cpuBefore = pid ? treeCpuSeconds(pid) : 0;
-  const load = await saturate(url, { connections, seconds });
+  const load = await saturate(url, { connections, seconds, headers });
   const cpuUsPerRequest = pid ? ((treeCpuSeconds(pid) - cpuBefore) * 1e6) / load.requests : null;
   console.log(`  measured ${name}: ${Math.round(load.rps)} req/s`);
   return { name, load, cpuUsPerRequest };

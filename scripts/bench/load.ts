@@ -6,12 +6,13 @@ export interface LoadResult { requests: number; rps: number; p50Ms: number; p99M
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
 
 /** Closed-loop load at full speed: wrk when installed, else autocannon. */
-export async function saturate(url: string, opts: { connections: number; seconds: number }): Promise<LoadResult> {
+export async function saturate(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
   return hasWrk ? runWrk(url, opts) : runAutocannon(url, opts);
 }
 
-function runWrk(url: string, { connections, seconds }: { connections: number; seconds: number }): LoadResult {
-  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], { encoding: "utf8" }).stdout;
+function runWrk(url: string, { connections, seconds, headers = {} }: { connections: number; seconds: number; headers?: Record<string, string> }): LoadResult {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
+  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...headerArgs, url], { encoding: "utf8" }).stdout;
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const ms = (re: RegExp) => {
     const m = re.exec(out);
@@ -32,9 +33,9 @@ function runWrk(url: string, { connections, seconds }: { connections: number; se
   };
 }
 
-async function runAutocannon(url: string, { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
+async function runAutocannon(url: string, { connections, seconds, headers = {} }: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const { default: autocannon } = await import("autocannon");
-  const r = await autocannon({ url, connections, duration: seconds });
+  const r = await autocannon({ url, connections, duration: seconds, headers });
   return { requests: r.requests.total, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors };
 }
 
@@ -42,7 +43,7 @@ async function runAutocannon(url: string, { connections, seconds }: { connection
  * Open-loop load at a fixed rate (for "added latency at half load"): requests are started on a
  * schedule whatever the previous ones do, so queueing shows in the tail instead of slowing the load.
  */
-export async function paced(url: string, opts: { rps: number; seconds: number; connections: number }): Promise<LoadResult> {
+export async function paced(url: string, opts: { rps: number; seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const target = new URL(url);
   const latencies: number[] = [];
@@ -56,7 +57,7 @@ export async function paced(url: string, opts: { rps: number; seconds: number; c
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     pending.push(new Promise<void>((resolve) => {
       const t0 = performance.now();
-      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname, agent }, (res) => {
+      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname, agent, headers: opts.headers }, (res) => {
         res.resume();
         res.on("end", () => {
           if (res.statusCode !== 200) errors++;
