@@ -2,14 +2,12 @@
 // first), a consumer with a generated key (read from the shown-once dialog), a key-auth policy on
 // a route, then call the gateway without and with the key; simulate the request; delete what was
 // made, and see a service in use refuse deletion with the routes named.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlaneApi } from "./support/api.ts";
-import { launchBrowser, screenshot } from "./support/browser.ts";
-import { createTestDatabase, startSystem, type RunningSystem, type SystemPorts } from "./support/system.ts";
+import { startAdminSession, type AdminSession } from "./support/admin-session.ts";
+import type { ControlPlaneApi } from "./support/api.ts";
+import { screenshot } from "./support/browser.ts";
+import type { SystemPorts } from "./support/system.ts";
 
 const ports: SystemPorts = { console: 3330, controlPlane: 4330, proxy: 8330, admin: 9330, demoBase: 9340 };
 const password = "e2e-entities-password";
@@ -17,33 +15,18 @@ const gateway = `http://127.0.0.1:${ports.proxy}`;
 const consoleUrl = `http://127.0.0.1:${ports.console}`;
 
 describe("console entities: services, consumers, policies, simulator", () => {
-  let system: RunningSystem;
-  let browser: Browser;
+  let session: AdminSession;
   let page: Page;
-  let dataDir: string;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: ControlPlaneApi;
   let apiKey = "";
-  const api = new ControlPlaneApi(`http://127.0.0.1:${ports.controlPlane}`);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), "sy-e2e-entities-"));
-    database = await createTestDatabase();
-    system = await startSystem({ ports, dataDir, databaseUrl: database.url, adminPassword: password });
-    await api.login("admin", password);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${consoleUrl}/login`);
-    await page.getByTestId("login-username").fill("admin");
-    await page.getByTestId("login-password").fill(password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    session = await startAdminSession({ ports, password, name: "entities" });
+    ({ page, api } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it("creates a service; a bad port shows a field error first", async () => {

@@ -1,14 +1,14 @@
 // Importing YAML users already have through the console: paste Istio resources, preview how
 // they were read and the diff, publish, and watch the gateway follow Istio's semantics. Broken
 // input shows its errors and stores nothing.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlaneApi } from "./support/api.ts";
-import { launchBrowser, screenshot } from "./support/browser.ts";
-import { createTestDatabase, startSystem, type RunningSystem, type SystemPorts } from "./support/system.ts";
+import { startAdminSession, type AdminSession } from "./support/admin-session.ts";
+import type { ControlPlaneApi } from "./support/api.ts";
+import { screenshot } from "./support/browser.ts";
+import type { SystemPorts } from "./support/system.ts";
 import { versionSplit } from "./support/traffic.ts";
 
 const ports: SystemPorts = { console: 3360, controlPlane: 4360, proxy: 8380, admin: 9380, demoBase: 9390 };
@@ -18,32 +18,17 @@ const istio = readFileSync(path.resolve(import.meta.dirname, "../packages/config
   .replaceAll("9001", String(ports.demoBase)).replaceAll("9002", String(ports.demoBase + 1));
 
 describe("console import", () => {
-  let system: RunningSystem;
-  let browser: Browser;
+  let session: AdminSession;
   let page: Page;
-  let dataDir: string;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  const api = new ControlPlaneApi(`http://127.0.0.1:${ports.controlPlane}`);
+  let api: ControlPlaneApi;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), "sy-e2e-import-"));
-    database = await createTestDatabase();
-    system = await startSystem({ ports, dataDir, databaseUrl: database.url, adminPassword: password });
-    await api.login("admin", password);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(`${consoleUrl}/login`);
-    await page.getByTestId("login-username").fill("admin");
-    await page.getByTestId("login-password").fill(password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    session = await startAdminSession({ ports, password, name: "import", viewport: { width: 1400, height: 1000 } });
+    ({ page, api } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it("shows the errors of input it can't publish, and stores nothing", async () => {
