@@ -311,13 +311,32 @@ function onH1Headers(e: unknown, status: number, flat: string[], length: number,
   const ex = e as Exchange;
   const flag = acceptHead(ex, status);
   if (flag < 0) return null;
-  if (flag === FLAG_NONE && ex.policy === null && ex.match.rule.responseHeaders === null && !connectionNamesHeaders(connection)) {
-    // Nothing to change: the parsed list goes out as it came.
+  if (flag === FLAG_NONE && ex.match.rule.responseHeaders === null && !connectionNamesHeaders(connection)
+    && (ex.policy === null || appendPolicyHeaders(ex.policy, flat))) {
+    // Nothing to change (or only policy headers to add): the parsed list goes out as it came.
     recordRequest(ex, ex.slot, status, flag, length < 0 ? 0 : length);
     ex.res.writeHead(status, flat);
     return ex.res;
   }
   return relayHead(ex, status, responseHeadersFromFlat(flat, connection), flag, length < 0 ? 0 : length);
+}
+
+/**
+ * Adds the access steps' response headers (rate-limit counters, CORS) to the flat list when
+ * that is all the policies change: no cache fill, no response transformer, and no name the
+ * upstream sent too (the object path lets the policy's value replace it). False: not done.
+ */
+function appendPolicyHeaders(pr: PolicyRequest, flat: string[]): boolean {
+  if (pr.cache !== null || pr.pipeline.responseTransform !== null) return false;
+  const pairs = pr.responseHeaders;
+  if (pairs === null) return true;
+  const n = flat.length;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i]!;
+    for (let j = 0; j < n; j += 2) if (flat[j] === name) return false;
+  }
+  for (let i = 0; i < pairs.length; i++) flat.push(pairs[i]!);
+  return true;
 }
 
 function onH1Done(e: unknown, err: Error | null): void {

@@ -22,6 +22,8 @@ export class LocalRateLimitStore implements RateLimitStore {
   private readonly cells: Int32Array;
   private readonly entries: number;
   private readonly now: () => number;
+  /** Both hashes of recent keys: a key string the step reuses is hashed once, not per request. */
+  private readonly hashes = new Map<string, Int32Array>();
 
   constructor(buffer: SharedArrayBuffer, now: () => number = Date.now) {
     this.cells = new Int32Array(buffer);
@@ -81,7 +83,17 @@ export class LocalRateLimitStore implements RateLimitStore {
   /** Slot of the key (claimed if new), or -1 when the probe range is full of live entries. */
   private find(key: string, windowMs: number, index: number, now: number): number {
     const cells = this.cells;
-    const a = hashA(key), b = hashB(key);
+    let a: number, b: number;
+    const known = this.hashes.get(key);
+    if (known !== undefined) {
+      a = known[0]!;
+      b = known[1]!;
+    } else {
+      a = hashA(key);
+      b = hashB(key);
+      if (this.hashes.size >= HASH_CACHE_MAX) this.hashes.clear();
+      this.hashes.set(key, Int32Array.of(a, b));
+    }
     const code = Math.round(windowMs / 1000);
     let free = -1;
     let oldest = -1, oldestAt = Infinity;
@@ -118,6 +130,7 @@ export class LocalRateLimitStore implements RateLimitStore {
 }
 
 const SLOTS: number[] = [];
+const HASH_CACHE_MAX = 10_000;
 
 /** Two independent 32-bit string hashes (FNV-1a and a murmur-style mix): 64 bits per key. */
 function hashA(s: string): number {

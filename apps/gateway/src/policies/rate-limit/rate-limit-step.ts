@@ -29,6 +29,11 @@ export class RateLimitStep implements AccessStep {
   private readonly error;
   private readonly scratchKeys: string[];
   private readonly scratchStates: LimitState[];
+  /** Limits as header values, made once. */
+  private readonly limitText: string[];
+  /** Keys of a consumer (by consumer index) or of the fixed route/service id, built on first use. */
+  private readonly consumerKeys: (string[] | undefined)[] = [];
+  private fixedKeys: string[] | null = null;
 
   constructor(name: string, config: RateLimitConfig, store: RateLimitStore, onFailure: StoreFailure) {
     this.name = name;
@@ -42,6 +47,22 @@ export class RateLimitStep implements AccessStep {
     this.error = { ...GatewayErrors.RATE_LIMITED, status: config.error_code, message: config.error_message };
     this.scratchKeys = new Array<string>(this.periods.length).fill("");
     this.scratchStates = this.periods.map(newState);
+    this.limitText = this.specs.map((s) => String(s.limit));
+  }
+
+  private keysOf(id: string): string[] {
+    return this.periods.map((p) => `${this.name}|${id}|${p}`);
+  }
+
+  /** Keys whose identifier is fixed per consumer or per step: the same strings every request. */
+  private reusedKeys(pr: PolicyRequest): string[] | null {
+    const by = this.config.limit_by;
+    if (by === "consumer" && pr.consumer !== null) {
+      const index = pr.consumer.index;
+      return this.consumerKeys[index] ??= this.keysOf(`c:${pr.consumer.username}`);
+    }
+    if (by === "service" || by === "route") return this.fixedKeys ??= this.keysOf(this.identifier(pr)!);
+    return null;
   }
 
   private identifier(pr: PolicyRequest): string | null {
@@ -61,13 +82,16 @@ export class RateLimitStep implements AccessStep {
   }
 
   run(pr: PolicyRequest): StepResult {
-    const id = this.identifier(pr);
-    if (id === null) return CONTINUE;
     // A synchronous store is done before anything else runs, so it can reuse this step's arrays.
     const sync = this.store instanceof LocalRateLimitStore;
-    const keys = sync ? this.scratchKeys : new Array<string>(this.periods.length);
+    let keys = this.reusedKeys(pr);
+    if (keys === null) {
+      const id = this.identifier(pr);
+      if (id === null) return CONTINUE;
+      keys = sync ? this.scratchKeys : new Array<string>(this.periods.length);
+      for (let i = 0; i < this.periods.length; i++) keys[i] = `${this.name}|${id}|${this.periods[i]}`;
+    }
     const states = sync ? this.scratchStates : this.periods.map(newState);
-    for (let i = 0; i < this.periods.length; i++) keys[i] = `${this.name}|${id}|${this.periods[i]}`;
     let result: boolean | Promise<boolean>;
     try {
       result = this.store.hit(keys, this.specs, states);
@@ -99,13 +123,13 @@ export class RateLimitStep implements AccessStep {
       const spec = this.specs[i]!, state = states[i]!;
       const full = !allowed && usedInWindow(spec, state.current, state.previous, state.elapsedMs) + 1 > spec.limit;
       const remaining = full ? 0 : remainingOf(spec, state);
-      if (!hide) pr.addResponseHeader(this.limitHeaders[i]!, String(spec.limit));
+      if (!hide) pr.addResponseHeader(this.limitHeaders[i]!, this.limitText[i]!);
       if (!hide) pr.addResponseHeader(this.remainingHeaders[i]!, String(remaining));
       if (allowed ? remaining < tightestRemaining : full && tightest === -1) { tightest = i; tightestRemaining = remaining; }
     }
     const spec = this.specs[tightest]!, state = states[tightest]!;
     if (!hide) {
-      pr.addResponseHeader("ratelimit-limit", String(spec.limit));
+      pr.addResponseHeader("ratelimit-limit", this.limitText[tightest]!);
       pr.addResponseHeader("ratelimit-remaining", String(tightestRemaining));
       pr.addResponseHeader("ratelimit-reset", String(resetSeconds(spec, state)));
     }
