@@ -1,8 +1,9 @@
-import { JwtCredentialSchema, formatFieldErrors, toFieldErrors, type Consumer } from "@switchyard/config";
+import { JwtCredentialSchema, type Consumer } from "@switchyard/config";
 import { generateApiKey, hashPassword } from "@switchyard/config/credential-hashing";
 import { AppError } from "../app-error.ts";
 import type { PublishResult } from "../config-router/publish-config.ts";
 import { editConsumer, nextCredentialId, type ConsumerEditOptions } from "./edit-consumers.ts";
+import { parseInput } from "../parse-input.ts";
 
 const withCredentials = (c: Consumer, patch: Partial<Consumer["credentials"]>): Consumer => ({ ...c, credentials: { ...c.credentials, ...patch } });
 
@@ -51,18 +52,14 @@ export function addBasicAuth(options: ConsumerEditOptions & { username: string; 
 }
 
 export function addJwtCredential(options: ConsumerEditOptions & { username: string; credential: unknown }): Promise<PublishResult> {
-  const parsed = JwtCredentialSchema.safeParse(options.credential);
-  if (!parsed.success) {
-    const fieldErrors = toFieldErrors(parsed.error);
-    throw new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
-  }
+  const credential = parseInput(JwtCredentialSchema, options.credential);
   return editConsumer({
     ...options,
     action: "consumers.addJwt",
-    message: `JWT issuer ${parsed.data.key} for consumer ${options.username}`,
+    message: `JWT issuer ${credential.key} for consumer ${options.username}`,
     edit(c) {
-      const id = parsed.data.id ?? nextCredentialId("jwt", c!.credentials.jwt.map((j) => j.id));
-      return withCredentials(c!, { jwt: [...c!.credentials.jwt, { ...parsed.data, id }] });
+      const id = credential.id ?? nextCredentialId("jwt", c!.credentials.jwt.map((j) => j.id));
+      return withCredentials(c!, { jwt: [...c!.credentials.jwt, { ...credential, id }] });
     },
   });
 }

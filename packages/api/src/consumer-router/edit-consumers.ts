@@ -3,6 +3,7 @@ import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { pathWithin } from "../parse-input.ts";
 
 export interface ConsumerEditOptions {
   db: Db;
@@ -40,11 +41,7 @@ export function editConsumer(
       else consumers[index] = next;
       return { ...current, consumers };
     },
-    mapErrorPath(path) {
-      const prefix = `consumers.${index}.`;
-      if (path.startsWith(prefix)) return path.slice(prefix.length);
-      return path === `consumers.${index}` ? "" : path;
-    },
+    mapErrorPath: (path) => pathWithin("consumers", index, path),
   });
 }
 

@@ -1,19 +1,15 @@
-import { ConsumerSchema, formatFieldErrors, toFieldErrors } from "@switchyard/config";
+import { ConsumerSchema } from "@switchyard/config";
 import { AppError } from "../app-error.ts";
 import type { PublishResult } from "../config-router/publish-config.ts";
 import { editConsumer, type ConsumerEditOptions } from "./edit-consumers.ts";
+import { parseInput } from "../parse-input.ts";
 
 /** The profile fields a form edits; credentials have their own procedures (keys are shown once). */
 export const ConsumerProfileSchema = ConsumerSchema.pick({ username: true, custom_id: true, groups: true });
 
 /** Creates a consumer or changes its custom_id and groups, keeping its credentials. */
 export function upsertConsumer(options: ConsumerEditOptions & { consumer: unknown; create: boolean }): Promise<PublishResult> {
-  const parsed = ConsumerProfileSchema.safeParse(options.consumer);
-  if (!parsed.success) {
-    const fieldErrors = toFieldErrors(parsed.error);
-    throw new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
-  }
-  const profile = parsed.data;
+  const profile = parseInput(ConsumerProfileSchema, options.consumer);
   return editConsumer({
     ...options,
     username: profile.username,

@@ -1,8 +1,9 @@
-import { PolicySchema, formatFieldErrors, toFieldErrors } from "@switchyard/config";
+import { PolicySchema } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { parseInput, pathWithin } from "../parse-input.ts";
 
 interface Options {
   db: Db;
@@ -13,12 +14,7 @@ interface Options {
 
 /** Creates or replaces a policy; field errors are relative to the policy (`config.minute`). */
 export function upsertPolicy(options: Options & { policy: unknown; originalName?: string | undefined }): Promise<PublishResult> {
-  const parsed = PolicySchema.safeParse(options.policy);
-  if (!parsed.success) {
-    const fieldErrors = toFieldErrors(parsed.error);
-    throw new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
-  }
-  const policy = parsed.data;
+  const policy = parseInput(PolicySchema, options.policy);
   const lookup = options.originalName ?? policy.name;
   let index = -1;
   return publishConfig({
@@ -43,11 +39,7 @@ export function upsertPolicy(options: Options & { policy: unknown; originalName?
       else policies[index] = policy;
       return { ...current, policies };
     },
-    mapErrorPath(path) {
-      const prefix = `policies.${index}.`;
-      if (path.startsWith(prefix)) return path.slice(prefix.length);
-      return path === `policies.${index}` ? "" : path;
-    },
+    mapErrorPath: (path) => pathWithin("policies", index, path),
   });
 }
 

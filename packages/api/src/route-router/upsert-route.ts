@@ -1,8 +1,9 @@
-import { RouteSchema, formatFieldErrors, toFieldErrors, type Rollout } from "@switchyard/config";
+import { RouteSchema, type Rollout } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { parseInput, pathWithin } from "../parse-input.ts";
 
 export interface UpsertRouteOptions {
   db: Db;
@@ -21,12 +22,7 @@ export interface UpsertRouteOptions {
  * the route (`rules.0.destinations.1.weight`), as the console's route form shows them.
  */
 export async function upsertRoute(options: UpsertRouteOptions): Promise<PublishResult> {
-  const parsed = RouteSchema.safeParse(options.route);
-  if (!parsed.success) {
-    const fieldErrors = toFieldErrors(parsed.error);
-    throw new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
-  }
-  const route = parsed.data;
+  const route = parseInput(RouteSchema, options.route);
   const lookup = options.originalName ?? route.name;
   let index = -1;
   return publishConfig({
@@ -48,10 +44,6 @@ export async function upsertRoute(options: UpsertRouteOptions): Promise<PublishR
       else routes[index] = route;
       return { ...current, routes };
     },
-    mapErrorPath(path) {
-      const prefix = `routes.${index}.`;
-      if (path.startsWith(prefix)) return path.slice(prefix.length);
-      return path === `routes.${index}` ? "" : path;
-    },
+    mapErrorPath: (path) => pathWithin("routes", index, path),
   });
 }

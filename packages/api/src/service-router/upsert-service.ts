@@ -1,8 +1,9 @@
-import { ServiceSchema, formatFieldErrors, toFieldErrors } from "@switchyard/config";
+import { ServiceSchema } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { parseInput, pathWithin } from "../parse-input.ts";
 
 export interface UpsertServiceOptions {
   db: Db;
@@ -23,12 +24,7 @@ export interface UpsertServiceOptions {
  * service that routes still send to fails with the routes' reference errors.
  */
 export async function upsertService(options: UpsertServiceOptions): Promise<PublishResult> {
-  const parsed = ServiceSchema.safeParse(options.service);
-  if (!parsed.success) {
-    const fieldErrors = toFieldErrors(parsed.error);
-    throw new AppError("INVALID_CONFIG", formatFieldErrors(fieldErrors), { fieldErrors });
-  }
-  const service = parsed.data;
+  const service = parseInput(ServiceSchema, options.service);
   const lookup = options.originalName ?? service.name;
   let index = -1;
   return publishConfig({
@@ -52,10 +48,6 @@ export async function upsertService(options: UpsertServiceOptions): Promise<Publ
       else services[index] = service;
       return { ...current, services };
     },
-    mapErrorPath(path) {
-      const prefix = `services.${index}.`;
-      if (path.startsWith(prefix)) return path.slice(prefix.length);
-      return path === `services.${index}` ? "" : path;
-    },
+    mapErrorPath: (path) => pathWithin("services", index, path),
   });
 }
