@@ -1,15 +1,7 @@
-import type { RolloutState } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
+import { toVersionMeta, type VersionMeta } from "./version-meta.ts";
 
-export interface ConfigVersionSummary {
-  version: number;
-  hash: string;
-  author: string;
-  message: string;
-  createdAt: string;
-  rolloutState: RolloutState;
-  rolloutSelector: Record<string, string> | null;
-  haltedReason: string | null;
+export interface ConfigVersionSummary extends VersionMeta {
   /** Connected data planes that report running this version. */
   runningCount: number;
   /** Staged, but a newer version went to every data plane since: it can no longer be promoted. */
@@ -29,10 +21,7 @@ export async function listConfigVersions(options: { db: Db; limit?: number }): P
   const counts = new Map(running.map((r) => [r.appliedVersion, r._count._all]));
   const newestFull = rows.find((r) => r.rolloutState === "full")?.version ?? 0;
   return rows.map((r) => ({
-    ...r,
-    createdAt: r.createdAt.toISOString(),
-    rolloutState: r.rolloutState as RolloutState,
-    rolloutSelector: (r.rolloutSelector ?? null) as Record<string, string> | null,
+    ...toVersionMeta(r),
     runningCount: counts.get(r.version) ?? 0,
     superseded: r.rolloutState === "staged" && r.version < newestFull,
   }));
