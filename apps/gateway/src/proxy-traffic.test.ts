@@ -1,37 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
 import type { GatewayConfigInput } from "@switchyard/config";
-import { startGateway, type RunningGateway } from "./start-gateway.ts";
-import { FakeControlPlane, makeSnapshot } from "./testing/fake-control-plane.ts";
-import { captureLogger, closedPort, demoConfig, proxyClient, rawRequest, send, startUpstreams, type Upstreams } from "./testing/fixtures.ts";
+import type { RunningGateway } from "./start-gateway.ts";
+import type { FakeControlPlane } from "./testing/fake-control-plane.ts";
+import { startPushedGateway, type PushedGateway } from "./testing/pushed-gateway.ts";
+import { closedPort, demoConfig, rawRequest, send, startUpstreams, type Upstreams } from "./testing/fixtures.ts";
 
 describe("proxying", () => {
   let up: Upstreams;
+  let pushed: PushedGateway;
   let cp: FakeControlPlane;
   let gw: RunningGateway;
   let client: Pool;
-  let version = 0;
 
   async function apply(config: GatewayConfigInput): Promise<void> {
-    const snapshot = makeSnapshot(++version, config);
-    expect(await cp.apply(snapshot)).toMatchObject({ type: "ack", version: snapshot.version });
+    await pushed.apply(config);
   }
 
   beforeAll(async () => {
     up = await startUpstreams();
-    cp = await FakeControlPlane.start();
-    gw = await startGateway({
-      proxyPort: 0, adminPort: 0, workers: 2, cacheDir: null, logger: captureLogger(),
-      controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
-    });
-    client = proxyClient(gw.proxyPort, 16);
-    await cp.waitForHello();
+    pushed = await startPushedGateway({ workers: 2, connections: 16 });
+    ({ cp, gw, client } = pushed);
   });
 
   afterAll(async () => {
-    await client?.close();
-    await gw?.stop();
-    await cp?.close();
+    await pushed?.close();
     await up?.close();
   });
 

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
 import type { GatewayConfigInput, ServiceInput } from "@switchyard/config";
-import { startGateway, type RunningGateway } from "../start-gateway.ts";
-import { FakeControlPlane, makeSnapshot } from "../testing/fake-control-plane.ts";
+import type { RunningGateway } from "../start-gateway.ts";
+import type { FakeControlPlane } from "../testing/fake-control-plane.ts";
+import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
 import { startFaultServer, type FaultServer } from "../testing/fault-server.ts";
-import { captureLogger, closedPort, proxyClient, send, waitUntil } from "../testing/fixtures.ts";
+import { closedPort, send, waitUntil } from "../testing/fixtures.ts";
 
 type Policy = NonNullable<ServiceInput["trafficPolicy"]>;
 type RuleInput = NonNullable<GatewayConfigInput["routes"]>[number]["rules"][number];
@@ -23,15 +24,14 @@ function config(targets: (FaultServer | number)[], policy: Policy = {}, rule: Pa
 }
 
 describe("resilience conformance (one worker, real loopback upstreams)", () => {
+  let pushed: PushedGateway;
   let cp: FakeControlPlane;
   let gw: RunningGateway;
   let client: Pool;
-  let version = 0;
   const servers: FaultServer[] = [];
 
   async function apply(input: GatewayConfigInput): Promise<void> {
-    const snapshot = makeSnapshot(++version, input);
-    expect(await cp.apply(snapshot)).toMatchObject({ type: "ack", version: snapshot.version });
+    await pushed.apply(input);
   }
   async function server(name: string, mode: Parameters<typeof startFaultServer>[1] = {}): Promise<FaultServer> {
     const s = await startFaultServer(name, mode);
@@ -40,21 +40,14 @@ describe("resilience conformance (one worker, real loopback upstreams)", () => {
   }
 
   beforeAll(async () => {
-    cp = await FakeControlPlane.start();
-    gw = await startGateway({
-      proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: captureLogger(),
-      controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
-    });
-    client = proxyClient(gw.proxyPort, 16);
-    await cp.waitForHello();
+    pushed = await startPushedGateway({ workers: 1, connections: 16 });
+    ({ cp, gw, client } = pushed);
   });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
   afterAll(async () => {
-    await client?.close();
-    await gw?.stop();
-    await cp?.close();
+    await pushed?.close();
   });
 
   describe("retries", () => {

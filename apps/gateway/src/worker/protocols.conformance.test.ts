@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
 import WebSocket, { WebSocketServer } from "ws";
 import type { GatewayConfigInput } from "@switchyard/config";
-import { startGateway, type RunningGateway } from "../start-gateway.ts";
-import { FakeControlPlane, makeSnapshot } from "../testing/fake-control-plane.ts";
-import { captureLogger, proxyClient, rawRequest, send, startUpstreams, type Upstreams } from "../testing/fixtures.ts";
+import type { RunningGateway } from "../start-gateway.ts";
+import type { FakeControlPlane } from "../testing/fake-control-plane.ts";
+import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
+import { rawRequest, send, startUpstreams, type Upstreams } from "../testing/fixtures.ts";
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
@@ -14,6 +15,7 @@ function listen(server: Server): Promise<number> {
 
 describe("protocols: WebSocket, trusted proxies, body limits", () => {
   let up: Upstreams;
+  let pushed: PushedGateway;
   let cp: FakeControlPlane;
   let gw: RunningGateway;
   let client: Pool;
@@ -21,11 +23,9 @@ describe("protocols: WebSocket, trusted proxies, body limits", () => {
   let wss: WebSocketServer;
   let refuser: Server;
   let refusedUpgrades = 0;
-  let version = 0;
 
   async function apply(config: GatewayConfigInput): Promise<void> {
-    const snapshot = makeSnapshot(++version, config);
-    expect(await cp.apply(snapshot)).toMatchObject({ type: "ack", version: snapshot.version });
+    await pushed.apply(config);
   }
 
   beforeAll(async () => {
@@ -40,13 +40,8 @@ describe("protocols: WebSocket, trusted proxies, body limits", () => {
     refuser = createServer((_req, res) => { res.writeHead(403, { "content-type": "text/plain" }); res.end("no websockets here"); });
     refuser.on("upgrade", (_req, socket) => { refusedUpgrades++; socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 2\r\nconnection: close\r\n\r\nno"); });
     const [wsPort, refuserPort] = await Promise.all([listen(wsServer), listen(refuser)]);
-    cp = await FakeControlPlane.start();
-    gw = await startGateway({
-      proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: captureLogger(),
-      controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
-    });
-    client = proxyClient(gw.proxyPort, 4);
-    await cp.waitForHello();
+    pushed = await startPushedGateway({ workers: 1, connections: 4 });
+    ({ cp, gw, client } = pushed);
     await apply({
       settings: { trustedProxies: ["127.0.0.1/32", "10.0.0.0/8"] },
       services: [
@@ -63,9 +58,7 @@ describe("protocols: WebSocket, trusted proxies, body limits", () => {
     });
   });
   afterAll(async () => {
-    await client?.close();
-    await gw?.stop();
-    await cp?.close();
+    await pushed?.close();
     await up?.close();
     wss?.close();
     await new Promise((r) => wsServer?.close(r));

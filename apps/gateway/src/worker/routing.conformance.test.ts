@@ -1,26 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
 import type { GatewayConfigInput } from "@switchyard/config";
-import { startGateway, type RunningGateway } from "../start-gateway.ts";
-import { FakeControlPlane, makeSnapshot } from "../testing/fake-control-plane.ts";
+import type { RunningGateway } from "../start-gateway.ts";
+import type { FakeControlPlane } from "../testing/fake-control-plane.ts";
+import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
 import { startFaultServer, type FaultServer } from "../testing/fault-server.ts";
-import { captureLogger, closedPort, demoConfig, proxyClient, send, startUpstreams, waitUntil, type Upstreams } from "../testing/fixtures.ts";
+import { closedPort, demoConfig, send, startUpstreams, waitUntil, type Upstreams } from "../testing/fixtures.ts";
 
 type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
 
 describe("routing conformance (real loopback upstreams)", () => {
   let up: Upstreams;
+  let pushed: PushedGateway;
   let cp: FakeControlPlane;
   let gw: RunningGateway;
   let client: Pool;
-  let version = 0;
 
   async function apply(routes: RouteInput[], extraServices: NonNullable<GatewayConfigInput["services"]> = []): Promise<void> {
     const config = demoConfig(up);
     config.routes = routes;
     config.services = [...config.services!, ...extraServices];
-    const snapshot = makeSnapshot(++version, config);
-    expect(await cp.apply(snapshot)).toMatchObject({ type: "ack", version: snapshot.version });
+    await pushed.apply(config);
   }
 
   /** Sends `total` requests, `concurrency` at a time; returns how many went to v2. */
@@ -44,18 +44,11 @@ describe("routing conformance (real loopback upstreams)", () => {
 
   beforeAll(async () => {
     up = await startUpstreams();
-    cp = await FakeControlPlane.start();
-    gw = await startGateway({
-      proxyPort: 0, adminPort: 0, workers: 2, cacheDir: null, logger: captureLogger(),
-      controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
-    });
-    client = proxyClient(gw.proxyPort, 32);
-    await cp.waitForHello();
+    pushed = await startPushedGateway({ workers: 2, connections: 32 });
+    ({ cp, gw, client } = pushed);
   });
   afterAll(async () => {
-    await client?.close();
-    await gw?.stop();
-    await cp?.close();
+    await pushed?.close();
     await up?.close();
   });
 
