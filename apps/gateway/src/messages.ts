@@ -4,7 +4,16 @@ import type { PolicySharedInit } from "./policies/policy-shared-init.ts";
 
 /** Messages between the supervisor (main thread) and proxy workers. Plain data only. */
 export type ToWorker =
+  /** Compile and serve at once (a worker that missed a prepare). */
   | { type: "config"; seq: number; snapshot: Snapshot }
+  /**
+   * First phase of a config change: compile the snapshot (sent as JSON text: one stringify on
+   * the main thread and a parse in each worker cost less than structured-cloning the object
+   * graph once per worker) and hold it until `commit`, or drop it on `discard`.
+   */
+  | { type: "prepare"; seq: number; snapshotJson: string }
+  | { type: "commit"; seq: number }
+  | { type: "discard"; seq: number }
   | { type: "flush"; id: number }
   | { type: "drain"; timeoutMs: number }
   /** Active health check verdict for an upstream origin ("http://host:port"), from the process's checker. */
@@ -23,6 +32,7 @@ export type FromWorker =
   | { type: "listen-failed"; error: string }
   | { type: "applied"; seq: number; version: number; hash: string }
   | { type: "apply-failed"; seq: number; error: string }
+  | { type: "prepared"; seq: number }
   | { type: "stats"; id: number | null; rows: StatRow[] }
   | { type: "drained" };
 

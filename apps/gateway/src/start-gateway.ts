@@ -12,7 +12,7 @@ import { consoleLogger, type Logger } from "./log.ts";
 import { ControlPlaneClient, type SnapshotOutcome } from "./supervisor/control-plane-client.ts";
 import { resolveNodeId } from "./supervisor/node-identity.ts";
 import { SnapshotCache } from "./supervisor/snapshot-cache.ts";
-import { parseSnapshot } from "./supervisor/validate-snapshot.ts";
+import { checkSnapshot, parseSnapshot } from "./supervisor/validate-snapshot.ts";
 import { WorkerPool } from "./supervisor/worker-pool.ts";
 import { startPolicyShared } from "./policies/policy-shared.ts";
 import { HealthChecker } from "./upstream/health-checker.ts";
@@ -156,21 +156,25 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const announced = raw as { version?: unknown; hash?: unknown } | null;
     const version = typeof announced?.version === "number" ? announced.version : 0;
     const hash = typeof announced?.hash === "string" ? announced.hash : "";
-    const parsed = parseSnapshot(raw);
-    if (!parsed.ok) {
-      log("error", `rejected config version ${version}; still serving ${current ? `version ${current.version}` : "no config"}: ${parsed.error}`);
-      return { version, hash, error: parsed.error };
-    }
-    const snapshot = parsed.snapshot;
+    // With no worker to compile it (all being replaced), the compile check runs here instead.
+    const checked = workers.liveWorkers > 0 ? checkSnapshot(raw) : parseSnapshot(raw);
+    const refuse = (error: string): SnapshotOutcome => {
+      log("error", `rejected config version ${version}; still serving ${current ? `version ${current.version}` : "no config"}: ${error}`);
+      return { version, hash, error };
+    };
+    if (!checked.ok) return refuse(checked.error);
+    const snapshot = checked.snapshot;
     if (current && current.version === snapshot.version && current.hash === snapshot.hash) return { version, hash, error: null };
-    if (cache) {
-      await cache.save(snapshot).catch((e: Error) => log("warn", `could not write the config cache in ${cacheDir}: ${e.message}`));
-    }
+    // The cache file is written while the workers compile, and only takes the new config's
+    // place once they all run it.
+    const staged = cache?.stage(snapshot).catch((e: Error) => { log("warn", `could not write the config cache in ${cacheDir}: ${e.message}`); return null; });
     try {
       await workers.apply(snapshot);
     } catch (e) {
-      return { version, hash, error: (e as Error).message };
+      void staged?.then((s) => s?.discard());
+      return refuse((e as Error).message);
     }
+    await (await staged)?.commit().catch((e: Error) => log("warn", `could not write the config cache in ${cacheDir}: ${e.message}`));
     current = snapshot;
     health.update(snapshot.config);
     metrics.configVersion = snapshot.version;

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "./create-db.ts";
+import { insertConfigVersion, isUniqueViolation } from "./insert-config-version.ts";
 import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationChecksumError, readMigrations } from "./migrate.ts";
 import { databaseTargets, type DatabaseSetup } from "./testing/index.ts";
 
@@ -38,6 +39,23 @@ describe.each(databaseTargets())("db on $kind", (target) => {
 
   it("rejects a second row with the same version (the publish path relies on it)", async () => {
     await expect(db.prisma.configVersion.create({ data: { version: 1, hash: "h2", config: {}, author: "test" } })).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it("stores a version from its JSON text and reports a taken number as a unique violation", async () => {
+    const config = { services: [], routes: [{ name: "r", headers: { "x-b": "2", "x-a": "1" } }] };
+    const [rows] = await db.prisma.$transaction([
+      insertConfigVersion(db.prisma, { version: 7, hash: "h7", config, author: "test", message: "m", rolloutState: "staged", rolloutSelector: { canary: "true" } }),
+      db.prisma.configVersion.count(),
+    ]);
+    expect(rows[0]!.created_at).toBeInstanceOf(Date);
+    expect(Math.abs(rows[0]!.created_at.getTime() - Date.now())).toBeLessThan(60_000);
+    const got = await db.prisma.configVersion.findUniqueOrThrow({ where: { version: 7 } });
+    expect(got).toMatchObject({ hash: "h7", config, author: "test", message: "m", rolloutState: "staged", rolloutSelector: { canary: "true" } });
+    expect(got.createdAt.getTime()).toBe(rows[0]!.created_at.getTime());
+    const again = await insertConfigVersion(db.prisma, { version: 7, hash: "h8", config, author: "test", message: "", rolloutState: "full", rolloutSelector: null }).catch((e: unknown) => e);
+    expect(isUniqueViolation(again)).toBe(true);
+    expect(isUniqueViolation(new Error("other"))).toBe(false);
+    await db.prisma.configVersion.delete({ where: { version: 7 } });
   });
 
   it("runs interactive transactions and rolls them back on error", async () => {

@@ -40,20 +40,40 @@ export class SnapshotCache {
   }
 
   async save(snapshot: Snapshot): Promise<void> {
+    await (await this.stage(snapshot)).commit();
+  }
+
+  /**
+   * Writes and syncs the snapshot to a temp file now; `commit` renames it into place (atomic),
+   * `discard` deletes it. Lets the write overlap the workers' compile while only an applied
+   * snapshot ever becomes the cache.
+   */
+  async stage(snapshot: Snapshot): Promise<{ commit(): Promise<void>; discard(): Promise<void> }> {
     await mkdir(this.dir, { recursive: true });
     const body = JSON.stringify(snapshot);
     const text = `{"sha256":"${sha256(body)}","snapshot":${body}}\n`;
     const final = join(this.dir, FILE);
     const temp = `${final}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    const discard = () => unlink(temp).catch(() => {});
     try {
       await writeFile(temp, text, { mode: 0o600 });
       const handle = await open(temp, "r");
       try { await handle.sync(); } finally { await handle.close(); }
-      await rename(temp, final);
     } catch (e) {
-      await unlink(temp).catch(() => {});
+      await discard();
       throw e;
     }
+    return {
+      commit: async () => {
+        try {
+          await rename(temp, final);
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+      },
+      discard,
+    };
   }
 }
 

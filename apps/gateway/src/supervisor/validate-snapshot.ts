@@ -9,22 +9,46 @@ import { dryRunPolicyRuntime } from "../policies/policy-runtime.ts";
  * hash, and a dry-run compile. Returns the parsed snapshot or the reason it was refused.
  */
 export function parseSnapshot(raw: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
+  const checked = checkSnapshot(raw);
+  if (!checked.ok) return checked;
+  const problem = compileProblem(checked.snapshot);
+  return problem ? { ok: false, error: problem } : checked;
+}
+
+/**
+ * The schema and hash checks only. A pushed snapshot gets these on the main thread; the
+ * compile check is the workers' own compile, which must succeed in all of them before any
+ * swaps (WorkerPool.apply), so it is not done twice.
+ */
+export function checkSnapshot(raw: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
   const parsed = SnapshotSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: `invalid snapshot:\n${formatFieldErrors(toFieldErrors(parsed.error))}` };
-  const problem = validateSnapshot(parsed.data);
+  const problem = hashProblem(parsed.data);
   return problem ? { ok: false, error: problem } : { ok: true, snapshot: parsed.data };
 }
 
 /** Hash and compile checks of an already schema-valid snapshot; null when it is fine. */
 export function validateSnapshot(snapshot: Snapshot): string | null {
+  return hashProblem(snapshot) ?? compileProblem(snapshot);
+}
+
+function hashProblem(snapshot: Snapshot): string | null {
   const actual = hashConfig(snapshot.config);
-  if (actual !== snapshot.hash) return `snapshot hash mismatch: announced ${snapshot.hash}, config hashes to ${actual}`;
+  return actual === snapshot.hash ? null : `snapshot hash mismatch: announced ${snapshot.hash}, config hashes to ${actual}`;
+}
+
+function compileProblem(snapshot: Snapshot): string | null {
   try {
     // Policies too (e.g. a JWT public key that doesn't parse), so a bad one is nacked here.
     compilePolicies(snapshot.config, compileConfig(snapshot.config), dryRunPolicyRuntime);
   } catch (e) {
-    if (isConfigCompileError(e)) return `${e.path ? `${e.path}: ` : ""}${e.message} (${e.code})`;
-    return `config does not compile: ${(e as Error).message}`;
+    return describeCompileError(e);
   }
   return null;
+}
+
+/** The nack text for a config that does not compile (in the supervisor or in a worker). */
+export function describeCompileError(e: unknown): string {
+  if (isConfigCompileError(e)) return `${e.path ? `${e.path}: ` : ""}${e.message} (${e.code})`;
+  return `config does not compile: ${(e as Error).message}`;
 }

@@ -14,6 +14,10 @@ interface Slot {
   worker: Worker;
   listening: boolean;
   appliedSeq: number;
+  /** Newest config this worker compiled and holds for commit. */
+  preparedSeq: number;
+  /** The worker's reason for refusing a config, by seq. */
+  failure: { seq: number; error: string } | null;
   stopping: boolean;
 }
 
@@ -36,8 +40,10 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   private readonly options: WorkerPoolOptions;
   private readonly slots: (Slot | null)[] = [];
+  /** The committed snapshot: a new or replacement worker starts with it. */
   private snapshot: Snapshot | null = null;
   private seq = 0;
+  private committedSeq = 0;
   private port: number;
   private stopping = false;
   /** Workers replaced after exiting unexpectedly, since start. */
@@ -78,14 +84,14 @@ export class WorkerPool {
       port: this.port,
       host: this.options.host,
       snapshot: this.snapshot,
-      seq: this.seq,
+      seq: this.committedSeq,
       statsIntervalMs: this.options.statsIntervalMs,
       unhealthy: [...this.unhealthy],
       accessLog: this.options.accessLog ?? { destination: "off", sampleRate: 0 },
       policies: this.options.policies,
     };
     const worker = new Worker(WORKER_URL, { workerData: init, name: `proxy-${index}` });
-    const slot: Slot = { index, worker, listening: false, appliedSeq: this.seq, stopping: false };
+    const slot: Slot = { index, worker, listening: false, appliedSeq: this.committedSeq, preparedSeq: 0, failure: null, stopping: false };
     this.slots[index] = slot;
 
     return new Promise((resolve, reject) => {
@@ -105,8 +111,14 @@ export class WorkerPool {
             slot.appliedSeq = Math.max(slot.appliedSeq, message.seq);
             this.notifyApplied();
             return;
+          case "prepared":
+            slot.preparedSeq = Math.max(slot.preparedSeq, message.seq);
+            this.notifyApplied();
+            return;
           case "apply-failed":
+            slot.failure = { seq: message.seq, error: message.error };
             this.options.log("error", `proxy worker ${index} could not apply config: ${message.error}`);
+            this.notifyApplied();
             return;
           case "stats":
             if (message.rows.length > 0) this.options.onStats(message.rows);
@@ -155,17 +167,55 @@ export class WorkerPool {
     for (const slot of this.slots) if (slot) this.send(slot, { type: "health", origin, healthy });
   }
 
-  /** Hands the snapshot to every worker; resolves once all live workers swapped to it. */
-  apply(snapshot: Snapshot, timeoutMs = 10_000): Promise<void> {
-    this.snapshot = snapshot;
+  /**
+   * Hands the snapshot to every worker in two phases: each compiles it (in parallel, while
+   * still serving the old one), and only when all have does any swap, so a config a worker
+   * refuses is applied by none. Resolves once all live workers serve it; rejects with the
+   * first refusal (nothing swapped) or after timeoutMs.
+   */
+  async apply(snapshot: Snapshot, timeoutMs = 10_000): Promise<void> {
     const seq = ++this.seq;
-    for (const slot of this.slots) if (slot) this.send(slot, { type: "config", seq, snapshot });
+    const deadline = Date.now() + timeoutMs;
+    const snapshotJson = JSON.stringify(snapshot);
+    const preparing = this.liveSlots();
+    for (const slot of preparing) this.send(slot, { type: "prepare", seq, snapshotJson });
+    try {
+      await this.until(deadline, `workers did not compile config version ${snapshot.version} within ${timeoutMs} ms`, () => {
+        const refused = preparing.find((s) => s.failure?.seq === seq);
+        if (refused) throw new Error(refused.failure!.error);
+        return preparing.every((s) => s.preparedSeq >= seq || this.slots[s.index] !== s);
+      });
+    } catch (e) {
+      for (const slot of this.liveSlots()) this.send(slot, { type: "discard", seq });
+      throw e;
+    }
+    this.snapshot = snapshot;
+    this.committedSeq = seq;
+    for (const slot of this.liveSlots()) {
+      // A replacement started while the others compiled still runs the previous config.
+      this.send(slot, preparing.includes(slot) ? { type: "commit", seq } : { type: "config", seq, snapshot });
+    }
+    await this.until(deadline, `workers did not apply config version ${snapshot.version} within ${timeoutMs} ms`, () => this.liveSlots().every((s) => s.appliedSeq >= seq));
+  }
+
+  private liveSlots(): Slot[] {
+    return this.slots.filter((s): s is Slot => s !== null && !s.stopping);
+  }
+
+  /** Resolves when `done` holds (re-checked on every worker answer or exit); rejects if it throws or at the deadline. */
+  private until(deadline: number, timeoutMessage: string, done: () => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const behind = this.slots.some((s) => s !== null && !s.stopping && s.appliedSeq < seq);
-        if (!behind) { cleanup(); resolve(); }
+        try {
+          if (!done()) return;
+          cleanup();
+          resolve();
+        } catch (e) {
+          cleanup();
+          reject(e);
+        }
       };
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`workers did not apply config within ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => { cleanup(); reject(new Error(timeoutMessage)); }, Math.max(0, deadline - Date.now()));
       const cleanup = () => { clearTimeout(timer); this.appliedWaiters.delete(check); };
       this.appliedWaiters.add(check);
       check();

@@ -41,7 +41,19 @@ export interface RuntimeTable {
   readonly trustedProxies: TrustedProxies | null;
 }
 
+/** Compiles and swaps in one step (a worker's first config, a replacement worker's catch-up). */
 export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime): RuntimeTable {
+  const prepared = prepareRuntimeTable(snapshot, pools, stats, policyRuntime);
+  prepared.commit();
+  return prepared.table;
+}
+
+/**
+ * Compiles the runtime table without disturbing the one being served: `commit` (called when it
+ * is swapped in) closes the upstream pools the new table no longer uses. Throws what the
+ * compile throws, so a config every worker refuses is never half applied.
+ */
+export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime): { table: RuntimeTable; commit(): void } {
   const table = compileConfig(snapshot?.config ?? { services: [], routes: [] });
   const policies = compilePolicies(snapshot?.config ?? { services: [], routes: [] }, table, policyRuntime);
   const used = new Set<string>();
@@ -59,10 +71,8 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
       slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
     };
   });
-  pools.retainOnly(used);
-
   const needsQuery = table.routes.some((r) => r.rules.some((rule) => rule.match?.some((b) => b.query.length > 0) ?? false));
-  return {
+  const runtime: RuntimeTable = {
     version: snapshot?.version ?? 0,
     hash: snapshot?.hash ?? "",
     table,
@@ -75,4 +85,5 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
     consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
     trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
   };
+  return { table: runtime, commit: () => pools.retainOnly(used) };
 }

@@ -7,8 +7,9 @@ import { createProxyHandler, useLeanUpstreamClient, type ProxyState } from "./pr
 import { createUpgradeHandler } from "./upgrade-handler.ts";
 import { createAccessLog } from "./access-log.ts";
 import { RequestStats } from "./request-stats.ts";
-import { buildRuntimeTable } from "./runtime-table.ts";
+import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./runtime-table.ts";
 import { consoleLogger } from "../log.ts";
+import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
 
 /**
@@ -52,8 +53,33 @@ const statsTimer = setInterval(() => {
   if (rows.length > 0) post({ type: "stats", id: null, rows });
 }, init.statsIntervalMs);
 
+/** A compiled config waiting for the supervisor's commit (every worker compiled it). */
+let prepared: { seq: number; table: RuntimeTable; commit(): void } | null = null;
+
 port.on("message", (message: ToWorker) => {
   switch (message.type) {
+    case "prepare": {
+      try {
+        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime) };
+        post({ type: "prepared", seq: message.seq });
+      } catch (e) {
+        prepared = null;
+        post({ type: "apply-failed", seq: message.seq, error: describeCompileError(e) });
+      }
+      return;
+    }
+    case "commit": {
+      if (prepared?.seq !== message.seq) return;
+      // Swapped between requests: in-flight requests keep the table they started with.
+      state.current = prepared.table;
+      prepared.commit();
+      prepared = null;
+      post({ type: "applied", seq: message.seq, version: state.current.version, hash: state.current.hash });
+      return;
+    }
+    case "discard":
+      if (prepared?.seq === message.seq) prepared = null;
+      return;
     case "config": {
       try {
         // Swapped between requests: in-flight requests keep the table they started with.

@@ -1,6 +1,6 @@
 import { GatewayConfigSchema, formatFieldErrors, toFieldErrors, type FieldError, type GatewayConfig, type Rollout } from "@switchyard/config";
 import { hashConfig } from "@switchyard/config/hash";
-import type { Db } from "@switchyard/db";
+import { insertConfigVersion, isUniqueViolation, type Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { dryRunCompile } from "./dry-run-compile.ts";
@@ -36,7 +36,6 @@ export interface PublishConfigOptions {
 }
 
 const MAX_ATTEMPTS = 5;
-const UNIQUE_VIOLATION = "P2002";
 
 /**
  * The one way a config version comes to exist: validate → dry-run compile → hash → store as
@@ -70,17 +69,15 @@ async function publishOnce(options: PublishConfigOptions): Promise<PublishResult
     const rollout = options.rollout ?? null;
     try {
       // A batch transaction, not an interactive one: the embedded database has one connection.
-      const [row] = await prisma.$transaction([
-        prisma.configVersion.create({
-          data: {
-            version,
-            hash,
-            config: config as object,
-            author: options.actor,
-            message,
-            rolloutState: rollout ? "staged" : "full",
-            ...(rollout ? { rolloutSelector: rollout.selector } : {}),
-          },
+      const [rows] = await prisma.$transaction([
+        insertConfigVersion(prisma, {
+          version,
+          hash,
+          config,
+          author: options.actor,
+          message,
+          rolloutState: rollout ? "staged" : "full",
+          rolloutSelector: rollout?.selector ?? null,
         }),
         prisma.auditEvent.create({
           data: {
@@ -92,12 +89,12 @@ async function publishOnce(options: PublishConfigOptions): Promise<PublishResult
           },
         }),
       ]);
-      const snapshot = toSnapshot({ version, hash, createdAt: row.createdAt.toISOString(), author: options.actor, message, config });
+      const snapshot = toSnapshot({ version, hash, createdAt: rows[0]!.created_at.toISOString(), author: options.actor, message, config });
       options.bus.emit("config-published", snapshot, rollout);
       return { version, hash, changed: true };
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;
+      if (isUniqueViolation(error)) {
         throw new AppError("CONFLICT", "Config changed concurrently too many times; try again", { cause: error });
       }
       throw error;
