@@ -2,6 +2,7 @@
 // canary split from 90/10 to 50/50, watch the gateway follow and the data-plane page show the new
 // version, reject bad input without storing anything, restart and find the change kept.
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -108,6 +109,24 @@ describe("foundation: console → control plane → gateway", () => {
     // Live updates arrive over the control plane's tRPC WebSocket, not only by polling.
     await expect.poll(() => page.getByTestId("live-status").textContent(), { timeout: 5_000 }).toContain("Live");
     await screenshot(page, "05-data-planes");
+  });
+
+  it("audits where a console user came from: the browser's address, not a forged X-Forwarded-For", async () => {
+    // The "browser" connects from 127.0.0.3 and claims to be 203.0.113.5; the console's server
+    // appends the real peer and the control plane trusts only the console (127.0.0.1).
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ username: "someone-forging", password: "not-the-password" });
+      const req = http.request(`${consoleUrl}/api/trpc/auth.login`, {
+        method: "POST",
+        localAddress: "127.0.0.3",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-forwarded-for": "203.0.113.5" },
+      }, (res) => { res.resume(); res.on("end", () => resolve(res.statusCode ?? 0)); });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(401);
+    const audit = await api.query<{ items: { actor: string; action: string; ip: string | null }[] }>("audit.list", { search: "someone-forging" });
+    expect(audit.items).toEqual([expect.objectContaining({ actor: "someone-forging", action: "auth.login-failed", ip: "127.0.0.3" })]);
   });
 
   it("keeps the change across a restart (embedded database persists)", async () => {

@@ -5,7 +5,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { createRequire } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -66,9 +65,9 @@ async function main() {
   await waitForHttp(`http://127.0.0.1:${ports.admin}/ready`, "gateway");
 
   log("starting the console…");
-  const nextBin = createRequire(path.join(root, "apps/console/package.json")).resolve("next/dist/bin/next");
-  run("console", [nextBin, "start", "-p", String(ports.console)], {
+  run("console", [path.join(root, "apps/console/server.ts")], {
     ...common,
+    PORT: String(ports.console),
     SWITCHYARD_CP_URL: cpUrl,
     NEXT_TELEMETRY_DISABLED: "1",
   }, path.join(root, "apps/console"));

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { CidrSchema } from "@switchyard/config";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -15,6 +16,12 @@ const EnvSchema = z.object({
   /** The console's public URL: developer-portal e-mails link to its /portal pages. Unset: 127.0.0.1 at SWITCHYARD_CONSOLE_PORT. */
   SWITCHYARD_PORTAL_URL: z.url().optional(),
   SWITCHYARD_CONSOLE_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Comma-separated CIDRs whose X-Forwarded-For is believed (the console's server, a load balancer). */
+  SWITCHYARD_TRUSTED_PROXIES: z
+    .string()
+    .default("127.0.0.1/32,::1/128")
+    .transform((list) => list.split(",").map((c) => c.trim()).filter((c) => c !== ""))
+    .pipe(z.array(CidrSchema)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -23,6 +23,7 @@ const controlPlane = await startControlPlane({
   dpToken: env.SWITCHYARD_DP_TOKEN,
   seed: env.SWITCHYARD_SEED,
   demoBasePort: env.SWITCHYARD_DEMO_BASE_PORT,
+  trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
 }).catch((error: unknown) => {
   console.error(`Control plane failed to start: ${(error as Error).message}`);
   process.exit(1);

@@ -7,6 +7,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { appRouter, createBus, createContext, ensureAdminUser, markStaleDataPlanesDisconnected, seedDemoConfig, type Bus } from "@switchyard/api";
 import { createDb, migrate, type Db } from "@switchyard/db";
+import { clientAddress, TrustedProxies } from "@switchyard/config/client-address";
 import { hasBearerToken } from "./bearer-token.ts";
 import { createDataPlaneHub } from "./data-plane-hub.ts";
 import { startEventRelay, type EventRelay } from "./event-relay.ts";
@@ -25,8 +26,16 @@ export interface ControlPlaneOptions {
   seed?: "demo" | "none";
   demoBasePort?: number;
   pingIntervalMs?: number;
+  /**
+   * Proxies in front of the API (the console's server, a load balancer): their X-Forwarded-For
+   * names the client recorded in the audit log and used by the login limiter. Default: loopback,
+   * where the console runs in the default layout.
+   */
+  trustedProxies?: readonly string[];
   log?: (line: string) => void;
 }
+
+export const DEFAULT_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128"] as const;
 
 export interface ControlPlane {
   port: number;
@@ -83,12 +92,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const metrics = startMetrics({ db, bus, log });
   const hub = createDataPlaneHub({ db, bus, controlPlaneId, pingIntervalMs, log, onStats: metrics.ingest });
 
+  const trusted = new TrustedProxies(options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES);
   const contextFor = (req: http.IncomingMessage, res?: http.ServerResponse) =>
     createContext({
       db,
       bus,
       headers: req.headers,
-      ip: req.socket.remoteAddress ?? "",
+      ip: clientAddress(req, trusted).ip,
       setCookie: res ? (cookie) => res.appendHeader("set-cookie", cookie) : undefined,
     });
 

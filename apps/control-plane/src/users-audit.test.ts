@@ -1,3 +1,4 @@
+import http from "node:http";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "@switchyard/api";
@@ -24,7 +25,8 @@ describe.each(databaseTargets())("users and audit log on $kind", (target) => {
 
   beforeAll(async () => {
     setup = await target.setup();
-    cp = await startControlPlane({ port: 0, databaseUrl: setup.databaseUrl, dataDir: setup.dataDir, adminPassword: ADMIN_PASSWORD, dpToken: "t", seed: "demo", log: () => {} });
+    // 127.0.0.2 plays the console's server (a trusted proxy); 127.0.0.1 is a client talking directly.
+    cp = await startControlPlane({ port: 0, databaseUrl: setup.databaseUrl, dataDir: setup.dataDir, adminPassword: ADMIN_PASSWORD, dpToken: "t", seed: "demo", trustedProxies: ["127.0.0.2/32"], log: () => {} });
     admin = httpClient(cp.url, { cookie: await login(cp.url, "admin", ADMIN_PASSWORD) });
   });
 
@@ -110,5 +112,28 @@ describe.each(databaseTargets())("users and audit log on $kind", (target) => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(pages).toEqual(all.items.map((e) => e.id));
+  });
+
+  it("records the client a trusted proxy names in X-Forwarded-For, and ignores the header from anyone else", async () => {
+    const failLogin = (username: string, forwardedFor: string, localAddress: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ username, password: "wrong-password" });
+        const req = http.request(`${cp.url}/trpc/auth.login`, {
+          method: "POST",
+          localAddress,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-forwarded-for": forwardedFor },
+        }, (res) => { res.resume(); res.on("end", () => resolve(res.statusCode ?? 0)); });
+        req.on("error", reject);
+        req.end(body);
+      });
+    expect(await failLogin("via-console", "198.51.100.1, 203.0.113.7", "127.0.0.2")).toBe(401);
+    expect(await failLogin("via-console-chain", "203.0.113.9, 127.0.0.2", "127.0.0.2")).toBe(401);
+    expect(await failLogin("forger", "203.0.113.66", "127.0.0.1")).toBe(401);
+    const events = (await admin.audit.list.query({ action: "auth.login-failed", limit: 100 })).items;
+    const ipOf = (actor: string) => events.find((e) => e.actor === actor)?.ip;
+    // Right to left past trusted hops: the first untrusted address is the client.
+    expect(ipOf("via-console")).toBe("203.0.113.7");
+    expect(ipOf("via-console-chain")).toBe("203.0.113.9");
+    expect(ipOf("forger")).toBe("127.0.0.1");
   });
 });

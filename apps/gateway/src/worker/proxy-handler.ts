@@ -20,7 +20,7 @@ import { H1Error, type H1Callbacks, type H1Connection, type H1PoolLike, type H1S
 import type { PoolRegistry } from "../upstream/pool-registry.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
-import { clientAddress, plainIp } from "./client-address.ts";
+import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { limitBody } from "./body-limit.ts";
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";

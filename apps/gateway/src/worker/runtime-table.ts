@@ -3,7 +3,7 @@ import { compileConfig, type CompiledConfig, type CompiledDestination } from "@s
 import type { Snapshot } from "@switchyard/config";
 import { Balancer } from "../upstream/balancer.ts";
 import type { ClusterState } from "../upstream/cluster-state.ts";
-import { TrustedProxies } from "./client-address.ts";
+import { TrustedProxies } from "@switchyard/config/client-address";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import type { H1Pool } from "../upstream/h1-pool.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";

@@ -2,7 +2,7 @@ import { request, type IncomingHttpHeaders, type IncomingMessage } from "node:ht
 import type { Duplex } from "node:stream";
 import { canonicalizePath, matchRoute, pickDestination, upstreamPath } from "@switchyard/routing";
 import { errorBody, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
-import { clientAddress, plainIp } from "./client-address.ts";
+import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { upstreamRequestHeaders } from "./forward-headers.ts";
 import { recordRequest, type RequestContext } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";

@@ -1,7 +1,15 @@
-import type { IncomingMessage } from "node:http";
-import { cidrContains, parseCidr, parseIp, type Cidr } from "@switchyard/config";
+import { cidrContains, parseCidr, parseIp, type Cidr } from "./ip-address.ts";
 
-/** The configured trusted proxies (settings.trustedProxies), parsed once per config. */
+/** What clientAddress reads of a request (an http.IncomingMessage has it). */
+export interface ForwardedRequest {
+  socket: { remoteAddress?: string | undefined };
+  headers: { "x-forwarded-for"?: string | string[] | undefined; forwarded?: string | string[] | undefined };
+}
+
+/**
+ * Trusted proxies (the gateway's settings.trustedProxies, the control plane's
+ * SWITCHYARD_TRUSTED_PROXIES), parsed once.
+ */
 export class TrustedProxies {
   private readonly cidrs: readonly Cidr[];
 
@@ -56,7 +64,7 @@ export interface ClientAddress {
  * the chain (X-Forwarded-For, else Forwarded) is walked right to left past trusted proxies, and
  * the first untrusted hop is the client (if every hop is trusted, the leftmost).
  */
-export function clientAddress(req: IncomingMessage, trusted: TrustedProxies | null): ClientAddress {
+export function clientAddress(req: ForwardedRequest, trusted: TrustedProxies | null): ClientAddress {
   const peer = plainIp(req.socket.remoteAddress ?? "");
   if (trusted === null || !trusted.contains(peer)) return { ip: peer, peerTrusted: false };
   const xff = req.headers["x-forwarded-for"];
