@@ -8,9 +8,30 @@ import type { HostMatcher, RouteEntry } from "./compiled-types.ts";
  */
 interface Cell {
   readonly root: Int32Array;
-  readonly byPrefix: Map<string, Int32Array>;
+  /**
+   * By prefixHash of the literal prefix. Keyed by number so that a lookup needs neither a
+   * slice of the request path nor a string hash: the walk folds the hash as it scans.
+   */
+  readonly byPrefix: Map<number, PrefixBucket>;
   /** Distinct segment counts of the prefixes, ascending: only those are probed. */
   readonly depths: Int32Array;
+}
+
+/** One literal prefix and its entries; `next` chains prefixes whose hashes collide. */
+interface PrefixBucket {
+  readonly prefix: string;
+  readonly list: Int32Array;
+  readonly next: PrefixBucket | undefined;
+}
+
+/** Small integers stay unboxed in V8 (no allocation per step). */
+const HASH_MASK = 0x3fffffff;
+
+/** The hash the walk folds: every char after the leading "/", the inner slashes included. */
+function prefixHash(prefix: string): number {
+  let h = 0;
+  for (let i = 1; i < prefix.length; i++) h = (Math.imul(h, 31) + prefix.charCodeAt(i)) & HASH_MASK;
+  return h;
 }
 
 /**
@@ -76,9 +97,14 @@ export function buildRouteIndex(entries: readonly RouteEntry[]): RouteIndex {
   const wildcard = new Map<string, Cell>();
   let any: Cell | null = null;
   for (const [key, c] of cells) {
+    const byPrefix = new Map<number, PrefixBucket>();
+    for (const [prefix, list] of c.byPrefix) {
+      const h = prefixHash(prefix);
+      byPrefix.set(h, { prefix, list: Int32Array.from(list), next: byPrefix.get(h) });
+    }
     const cell: Cell = {
       root: Int32Array.from(c.root),
-      byPrefix: new Map([...c.byPrefix].map(([k, v]) => [k, Int32Array.from(v)])),
+      byPrefix,
       depths: Int32Array.from([...c.depths].sort((a, b) => a - b)),
     };
     if (key.startsWith("e:")) exact.set(key.slice(2), cell);
@@ -101,22 +127,31 @@ function push(index: RouteIndex, n: number, list: Int32Array): number {
   return n + 1;
 }
 
-/** Adds the cell's lists for each literal prefix of the request path it has. */
+/**
+ * Adds the cell's lists for each literal prefix of the request path it has. One pass over the
+ * path: at each segment end whose depth some prefix has, the hash folded so far is looked up.
+ */
 function walk(index: RouteIndex, n: number, cell: Cell | null | undefined, path: string): number {
   if (!cell) return n;
   n = push(index, n, cell.root);
   const depths = cell.depths;
-  let depth = 0, end = 0;
-  for (let d = 0; d < depths.length; d++) {
-    const want = depths[d]!;
-    while (depth < want) {
-      if (end >= path.length) return n;
-      const next = path.indexOf("/", end + 1);
-      end = next === -1 ? path.length : next;
-      depth++;
+  if (depths.length === 0) return n;
+  const len = path.length;
+  let d = 0, want = depths[0]!, depth = 0, h = 0;
+  for (let i = 1; i <= len; i++) {
+    // The end of the path counts as a segment end.
+    const c = i < len ? path.charCodeAt(i) : 0x2f;
+    if (c === 0x2f) {
+      if (++depth === want) {
+        for (let b = cell.byPrefix.get(h); b !== undefined; b = b.next) {
+          if (b.prefix.length === i && path.startsWith(b.prefix)) { n = push(index, n, b.list); break; }
+        }
+        if (++d === depths.length) return n;
+        want = depths[d]!;
+      }
+      if (i === len) return n;
     }
-    const list = cell.byPrefix.get(end === path.length ? path : path.slice(0, end));
-    if (list !== undefined) n = push(index, n, list);
+    h = (Math.imul(h, 31) + c) & HASH_MASK;
   }
   return n;
 }
