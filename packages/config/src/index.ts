@@ -12,3 +12,4 @@ export * from "./issues.ts";
 export * from "./rollout.ts";
 export * from "./policies/index.ts";
 export * from "./consumer.ts";
+export * from "./tracing.ts";

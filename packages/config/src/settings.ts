@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CidrSchema } from "./policies/edge-policies.ts";
+import { TracingSchema } from "./tracing.ts";
 
 /** Gateway-wide settings. */
 export const SettingsSchema = z.object({
@@ -9,5 +10,7 @@ export const SettingsSchema = z.object({
    * peer address is the client.
    */
   trustedProxies: z.array(CidrSchema).default([]),
+  /** Trace context propagation and span export; optional so configs without it keep their hash. */
+  tracing: TracingSchema.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

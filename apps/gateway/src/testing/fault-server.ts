@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** What the server does with the next requests; tests change it between phases. */
@@ -24,6 +24,8 @@ export interface FaultServer {
   healthHits: number;
   /** Most requests in progress at once. */
   maxConcurrent: number;
+  /** Headers of the proxied requests received, oldest first (the last 100). */
+  received: IncomingHttpHeaders[];
   mode: FaultMode;
   close(): Promise<void>;
 }
@@ -38,7 +40,7 @@ export function startFaultServer(name: string, mode: Partial<FaultMode> = {}): P
   const sockets = new Set<Socket>();
   let concurrent = 0;
   const state: FaultServer = {
-    port: 0, name, hits: 0, healthHits: 0, maxConcurrent: 0,
+    port: 0, name, hits: 0, healthHits: 0, maxConcurrent: 0, received: [],
     mode: { failNext: 0, failStatus: 503, failAll: false, delayMs: 0, reset: false, healthy: true, ...mode },
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
@@ -50,6 +52,8 @@ export function startFaultServer(name: string, mode: Partial<FaultMode> = {}): P
       return;
     }
     const hit = ++state.hits;
+    state.received.push(req.headers);
+    if (state.received.length > 100) state.received.shift();
     concurrent++;
     state.maxConcurrent = Math.max(state.maxConcurrent, concurrent);
     req.resume();

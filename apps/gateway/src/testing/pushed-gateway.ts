@@ -1,6 +1,7 @@
 import type { Pool } from "undici";
 import type { GatewayConfigInput } from "@switchyard/config";
 import { startGateway, type RunningGateway } from "../start-gateway.ts";
+import type { AccessLogOptions } from "../worker/access-log.ts";
 import { FakeControlPlane, makeSnapshot } from "./fake-control-plane.ts";
 import { captureLogger, proxyClient } from "./fixtures.ts";
 
@@ -17,10 +18,10 @@ export interface PushedGateway {
  * The setup most proxy suites share: a gateway connected to a fake control plane over the real
  * protocol, a keep-alive client to its proxy port, and `apply` to push config versions.
  */
-export async function startPushedGateway(opts: { workers: number; connections: number }): Promise<PushedGateway> {
+export async function startPushedGateway(opts: { workers: number; connections: number; accessLog?: AccessLogOptions }): Promise<PushedGateway> {
   const cp = await FakeControlPlane.start();
   const gw = await startGateway({
-    proxyPort: 0, adminPort: 0, workers: opts.workers, cacheDir: null, logger: captureLogger(),
+    proxyPort: 0, adminPort: 0, workers: opts.workers, cacheDir: null, logger: captureLogger(), accessLog: opts.accessLog,
     controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
   });
   const client = proxyClient(gw.proxyPort, opts.connections);

@@ -11,6 +11,8 @@ const DROP_REQUEST = new Set([
   "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id", "forwarded",
   // Consumer identity is set by the auth policies only; a client must not be able to claim one.
   "x-consumer-id", "x-consumer-username", "x-consumer-custom-id", "x-credential-identifier", "x-anonymous-consumer", "x-consumer-groups",
+  // Trace context is re-issued per upstream attempt (trace-context.ts), never copied as received.
+  "traceparent", "tracestate",
 ]);
 
 export const DROP_RESPONSE: ReadonlySet<string> = new Set([

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
 import { upstreamRequestHeaders } from "./forward-headers.ts";
 import type { DestinationRuntime } from "./runtime-table.ts";
+import { newSpanId, setTraceHeaders, type RequestTrace } from "./trace-context.ts";
 
 /** A mirror copy gets at most this long; it never holds anything the real request needs. */
 const MIRROR_TIMEOUT_MS = 10_000;
@@ -14,13 +15,15 @@ function drain(res: Dispatcher.ResponseData): void { res.body.on("error", ignore
  * answer is thrown away, errors are ignored, and an overloaded or empty mirror is skipped.
  * Host gets "-shadow" appended, as Envoy does, so the mirror can tell copies apart.
  */
-export function sendMirror(runtime: DestinationRuntime, method: string, path: string, reqHeaders: IncomingHttpHeaders, body: Buffer | null, clientIp: string): void {
+export function sendMirror(runtime: DestinationRuntime, method: string, path: string, reqHeaders: IncomingHttpHeaders, body: Buffer | null, clientIp: string, trace: RequestTrace): void {
   const cluster = runtime.cluster;
   if (cluster.active >= runtime.dest.pool.maxRequests) return;
   const index = runtime.balancer.pick(0, -1);
   if (index < 0) return;
   const target = runtime.dest.targets[index]!;
   const headers = upstreamRequestHeaders(reqHeaders, { remoteAddress: clientIp, authority: `${target.authority}-shadow` });
+  // Same trace as the real request; the copy gets a span id of its own (not exported).
+  setTraceHeaders(headers, trace, newSpanId());
   cluster.active++;
   runtime.pools[index]!
     .request({ path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: MIRROR_TIMEOUT_MS, bodyTimeout: MIRROR_TIMEOUT_MS })

@@ -29,6 +29,8 @@ import type { DestinationRuntime, RuntimeTable } from "./runtime-table.ts";
 import { PolicyRequest } from "../policies/policy-request.ts";
 import { applyResponsePolicies, applyUpstreamPolicies, runAccess } from "../policies/run-access.ts";
 import { cacheSink } from "../policies/cache/cache-sink.ts";
+import { newSpanId, setTraceHeaders, startTrace, validSpanId, type RequestTrace } from "./trace-context.ts";
+import type { AttemptSpan, ServerSpan } from "../tracing/span-sink.ts";
 
 /** Header on every response the gateway makes itself, carrying the response flag. */
 export const FLAG_HEADER = "x-switchyard-flag";
@@ -110,6 +112,12 @@ interface Exchange {
   relayed: boolean;
   sentAt: number;
   done: boolean;
+  /** W3C trace context of the request; each attempt sends its own span id as the upstream's parent. */
+  readonly trace: RequestTrace;
+  /** Exported CLIENT span of the attempt in flight (null when not exported). */
+  attemptSpan: AttemptSpan | null;
+  /** Status of the attempt in flight's response head, 0 before one came. */
+  attemptStatus: number;
 }
 
 export interface ProxyState {
@@ -181,6 +189,7 @@ function attempt(ex: Exchange): void {
     return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
   }
   const target = ex.dest.targets[index]!;
+  ex.attemptStatus = 0;
   ex.targetIndex = index;
   ex.host = host;
   ex.target = target.authority;
@@ -207,6 +216,7 @@ function attempt(ex: Exchange): void {
   } else {
     headers.host = authority;
   }
+  setTraceHeaders(headers, ex.trace, ex.trace.span === null ? newSpanId() : attemptSpanId(ex, target.host, target.port));
   const body = ex.body;
   const h1 = runtime.h1[index] ?? null;
   if (h1 !== null && (body === null || Buffer.isBuffer(body)) && ex.method !== "CONNECT") {
@@ -235,6 +245,18 @@ function attempt(ex: Exchange): void {
     onUpstreamHeaders,
     onUpstreamDone,
   );
+}
+
+/** Starts the exported CLIENT span of this attempt; its id is the parent the upstream sees. */
+function attemptSpanId(ex: Exchange, host: string, port: number): string {
+  try {
+    const span = ex.table.tracing.sink!.startAttempt(ex.trace.span!, ex.retries + 1, host, port);
+    ex.attemptSpan = span;
+    if (validSpanId(span.spanId)) return span.spanId;
+  } catch {
+    // Tracing never fails a request: the attempt goes out with an id of its own.
+  }
+  return newSpanId();
 }
 
 /** Stops the try in flight (timeouts, client gone), whichever client carries it. */
@@ -267,6 +289,7 @@ function discard(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void { 
  * thrown away because another try follows; otherwise the flag it is relayed with.
  */
 function acceptHead(ex: Exchange, status: number): number {
+  ex.attemptStatus = status;
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   const od = ex.dest.outlier;
   if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, status, Date.now());
@@ -353,8 +376,19 @@ function onUpstreamDone(err: Error | null, data: Dispatcher.StreamData<Exchange>
   upstreamDone(data.opaque, err);
 }
 
+/** Ends the exported span of the attempt that just finished. */
+function endAttemptSpan(ex: Exchange, span: AttemptSpan, err: Error | null): void {
+  ex.attemptSpan = null;
+  try {
+    span.end(ex.attemptStatus, err === null ? "" : classifyUpstreamError(err, ex.routeTimedOut || ex.tryTimedOut).flag);
+  } catch {
+    // Tracing never fails a request.
+  }
+}
+
 function upstreamDone(ex: Exchange, err: Error | null): void {
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
+  if (ex.attemptSpan !== null) endAttemptSpan(ex, ex.attemptSpan, err);
   ex.host!.inflight--;
   if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
   if (ex.relayed) {
@@ -444,18 +478,20 @@ export function createProxyHandler(state: ProxyState) {
     const start = performance.now();
     const rawUrl = req.url ?? "/";
     const accessLog = state.accessLog ?? null;
+    const q = rawUrl.indexOf("?");
+    const method = req.method ?? "GET";
+    const trace = startTrace(req.headers, rt.tracing.sampleRatio);
+    if (trace.sampled && rt.tracing.sink !== null) trace.span = startServerSpan(rt, trace, method, q === -1 ? rawUrl : rawUrl.slice(0, q), res);
     const path = canonicalizePath(rawUrl);
     if (path === null) {
-      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "" }, res, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
+      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "", trace }, res, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
     }
 
-    const q = rawUrl.indexOf("?");
     const rawQuery = q === -1 ? "" : rawUrl.slice(q);
-    const method = req.method ?? "GET";
     const query = rt.needsQuery && q !== -1 ? new URLSearchParams(rawQuery.slice(1)) : null;
     const match = matchRoute(rt.table, { method, host: req.headers.host, path, headers: req.headers, query });
     if (match === null) {
-      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "" }, res, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
+      return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "", trace }, res, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
     }
 
     const rule = match.rule;
@@ -475,6 +511,7 @@ export function createProxyHandler(state: ProxyState) {
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
+      trace, attemptSpan: null, attemptStatus: 0,
     };
 
     // Access phase (edge policies: auth, then rate limits) runs here, before any upstream work;
@@ -488,6 +525,15 @@ export function createProxyHandler(state: ProxyState) {
     }
     proceed(state, ex, rawQuery);
   };
+}
+
+/** Starts the exported SERVER span; a failing exporter leaves the request untraced, never failed. */
+function startServerSpan(rt: RuntimeTable, trace: RequestTrace, method: string, urlPath: string, res: ServerResponse): ServerSpan | null {
+  try {
+    return rt.tracing.sink!.startServer(trace, method, urlPath, res);
+  } catch {
+    return null;
+  }
 }
 
 /** Counts (and logs) a response an access policy made itself: 401, 429, a CORS preflight … */
@@ -574,5 +620,5 @@ function maybeMirror(ex: Exchange, rt: RuntimeTable): void {
   const mirror = ex.match.rule.mirror;
   if (mirror === null || (mirror.fraction < 1 && Math.random() >= mirror.fraction)) return;
   if (ex.body !== null && !Buffer.isBuffer(ex.body)) return; // a streamed body can be read once only, by the real request
-  sendMirror(rt.destinations[mirror.destination.id]!, ex.method, ex.path, ex.req.headers, ex.body as Buffer | null, ex.clientIp);
+  sendMirror(rt.destinations[mirror.destination.id]!, ex.method, ex.path, ex.req.headers, ex.body as Buffer | null, ex.clientIp, ex.trace);
 }

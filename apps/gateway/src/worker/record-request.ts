@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { RESPONSE_FLAGS } from "../errors.ts";
 import type { AccessLog } from "./access-log.ts";
 import type { StatSlot } from "./request-stats.ts";
+import type { RequestTrace } from "./trace-context.ts";
 
 /** What is known about a request when it ends; the proxy's per-request exchange satisfies it. */
 export interface RequestContext {
@@ -20,6 +21,8 @@ export interface RequestContext {
   /** Authenticated consumer's name and stats id (RequestStats.consumerId); absent or ""/0 without one. */
   consumer?: string;
   consumerId?: number;
+  /** The request's trace (W3C Trace Context); its id goes in the access log. */
+  readonly trace: RequestTrace;
 }
 
 function requestBodyBytes(req: IncomingMessage): number {
@@ -37,12 +40,21 @@ export function recordRequest(ctx: RequestContext, slot: StatSlot, status: numbe
   const durationMs = performance.now() - ctx.start;
   const requestBytes = requestBodyBytes(ctx.req);
   slot.add(status, flag, durationMs, ctx.upstreamMs, requestBytes, responseBytes, ctx.consumerId ?? 0);
+  const span = ctx.trace.span;
+  if (span !== null) {
+    try {
+      span.record({
+        status, flag: RESPONSE_FLAGS[flag] ?? "", route: slot.route, rule: ctx.rule, service: slot.service, subset: slot.subset, consumer: ctx.consumer ?? "",
+      });
+    } catch {
+      // Tracing is best effort too.
+    }
+  }
   const log = ctx.accessLog;
   if (log === null || !log.sample()) return;
   try {
     const headers = ctx.req.headers;
     const id = ctx.requestId || headers["x-request-id"];
-    const trace = headers.traceparent;
     log.write({
       requestId: typeof id === "string" ? id : "",
       method: ctx.req.method ?? "",
@@ -59,7 +71,7 @@ export function recordRequest(ctx: RequestContext, slot: StatSlot, status: numbe
       consumer: ctx.consumer ?? "",
       requestBytes,
       responseBytes,
-      traceId: typeof trace === "string" && trace.length >= 35 ? trace.slice(3, 35) : "",
+      traceId: ctx.trace.traceId,
     });
   } catch {
     // Logging is best effort.

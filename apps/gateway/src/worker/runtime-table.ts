@@ -9,6 +9,7 @@ import type { H1Pool } from "../upstream/h1-pool.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
 import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
 import { dryRunPolicyRuntime, type PolicyRuntime } from "../policies/policy-runtime.ts";
+import type { TracingRuntime, TracingSettings } from "../tracing/tracing-runtime.ts";
 
 export interface DestinationRuntime {
   readonly dest: CompiledDestination;
@@ -39,21 +40,24 @@ export interface RuntimeTable {
   readonly consumerIds: Int32Array;
   /** settings.trustedProxies; null when no proxy is trusted. */
   readonly trustedProxies: TrustedProxies | null;
+  /** settings.tracing: sample ratio for new traces and where spans go (sink null: not exported). */
+  readonly tracing: TracingSettings;
 }
 
 /** Compiles and swaps in one step (a worker's first config, a replacement worker's catch-up). */
-export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime): RuntimeTable {
-  const prepared = prepareRuntimeTable(snapshot, pools, stats, policyRuntime);
+export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, tracing: TracingRuntime | null = null): RuntimeTable {
+  const prepared = prepareRuntimeTable(snapshot, pools, stats, policyRuntime, tracing);
   prepared.commit();
   return prepared.table;
 }
 
 /**
  * Compiles the runtime table without disturbing the one being served: `commit` (called when it
- * is swapped in) closes the upstream pools the new table no longer uses. Throws what the
- * compile throws, so a config every worker refuses is never half applied.
+ * is swapped in) closes the upstream pools the new table no longer uses and switches the span
+ * exporter to the new settings. Throws what the compile throws, so a config every worker
+ * refuses is never half applied.
  */
-export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime): { table: RuntimeTable; commit(): void } {
+export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, tracing: TracingRuntime | null = null): { table: RuntimeTable; commit(): void } {
   const table = compileConfig(snapshot?.config ?? { services: [], routes: [] });
   const policies = compilePolicies(snapshot?.config ?? { services: [], routes: [] }, table, policyRuntime);
   const used = new Set<string>();
@@ -71,6 +75,7 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
       slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
     };
   });
+  const settings = snapshot?.config.settings?.tracing;
   const needsQuery = table.routes.some((r) => r.rules.some((rule) => rule.match?.some((b) => b.query.length > 0) ?? false));
   const runtime: RuntimeTable = {
     version: snapshot?.version ?? 0,
@@ -84,6 +89,14 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
     policies,
     consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
     trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
+    // Without export until commit: a config that is discarded never touches the running exporter.
+    tracing: { sampleRatio: settings?.sampleRatio ?? 1, sink: null },
   };
-  return { table: runtime, commit: () => pools.retainOnly(used) };
+  return {
+    table: runtime,
+    commit() {
+      pools.retainOnly(used);
+      if (tracing !== null) (runtime as { tracing: TracingSettings }).tracing = tracing.configure(settings);
+    },
+  };
 }

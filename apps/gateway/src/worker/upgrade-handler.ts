@@ -8,6 +8,7 @@ import { recordRequest, type RequestContext } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
 import { requestHash } from "./request-hash.ts";
 import type { ProxyState } from "./proxy-handler.ts";
+import { newSpanId, setTraceHeaders, startTrace } from "./trace-context.ts";
 
 const FLAG_NONE = flagIndex("");
 /** Upgrade handshakes that take longer than this to be answered are given up. */
@@ -42,7 +43,11 @@ export function createUpgradeHandler(state: ProxyState) {
   return function onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
     socket.on("error", () => socket.destroy());
     const rt = state.current;
-    const ctx: RequestContext = { accessLog: state.accessLog ?? null, req, start: performance.now(), rule: -1, target: "", upstreamMs: -1, requestId: "" };
+    const ctx: RequestContext = {
+      accessLog: state.accessLog ?? null, req, start: performance.now(), rule: -1, target: "", upstreamMs: -1, requestId: "",
+      // Propagated like any request; the handshake is not exported as spans.
+      trace: startTrace(req.headers, rt.tracing.sampleRatio),
+    };
     const rawUrl = req.url ?? "/";
     const path = canonicalizePath(rawUrl);
     if (path === null) return refuse(socket, ctx, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
@@ -70,6 +75,7 @@ export function createUpgradeHandler(state: ProxyState) {
     });
     headers.connection = "upgrade";
     headers.upgrade = req.headers.upgrade ?? "websocket";
+    setTraceHeaders(headers, ctx.trace, newSpanId());
     ctx.requestId = headers["x-request-id"] as string;
 
     const host = runtime.balancer.hosts[index]!;

@@ -11,12 +11,15 @@ import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./run
 import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
+import { TracingRuntime } from "../tracing/tracing-runtime.ts";
 
 /**
  * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
  * kernel spreads connections over workers), its own compiled table and upstream pools.
  */
 const init = workerData as WorkerInit;
+/** Longest a drain waits for queued spans to reach the collector. */
+const TRACING_FLUSH_MS = 1_500;
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
@@ -25,7 +28,8 @@ useLeanUpstreamClient(pools);
 for (const origin of init.unhealthy ?? []) pools.hosts.setHealthy(origin, false);
 const stats = new RequestStats();
 const policyRuntime = createPolicyRuntime(init.policies ?? null, consoleLogger());
-const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime), inflight: 0, accessLog: createAccessLog(init.accessLog) };
+const tracing = new TracingRuntime(consoleLogger());
+const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime, tracing), inflight: 0, accessLog: createAccessLog(init.accessLog) };
 
 const server = createServer(
   {
@@ -60,7 +64,7 @@ port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "prepare": {
       try {
-        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime) };
+        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime, tracing) };
         post({ type: "prepared", seq: message.seq });
       } catch (e) {
         prepared = null;
@@ -83,10 +87,10 @@ port.on("message", (message: ToWorker) => {
     case "config": {
       try {
         // Swapped between requests: in-flight requests keep the table they started with.
-        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime);
+        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime, tracing);
         post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
       } catch (e) {
-        post({ type: "apply-failed", seq: message.seq, error: (e as Error).message });
+        post({ type: "apply-failed", seq: message.seq, error: describeCompileError(e) });
       }
       return;
     }
@@ -115,6 +119,9 @@ async function drain(timeoutMs: number): Promise<void> {
   server.closeAllConnections();
   await pools.closeAll();
   await policyRuntime.close();
+  // Spans of the requests just drained go out before the worker ends; a slow collector gets a
+  // bounded wait (the supervisor ends the worker 2 s after the drain timeout in any case).
+  await Promise.race([tracing.shutdown(), new Promise((r) => setTimeout(r, TRACING_FLUSH_MS).unref())]);
   state.accessLog?.flush();
   post({ type: "stats", id: null, rows: stats.takeDeltas() });
   post({ type: "drained" });

@@ -32,6 +32,18 @@ describe("Kong export", () => {
     expect(exported.warnings.some((w) => w.includes("can't be exported"))).toBe(true);
   });
 
+  it("round-trips settings.tracing through a global opentelemetry plugin", () => {
+    const first = parse(`settings:
+  tracing:
+    sampleRatio: 0.2
+    otlp: { endpoint: "http://collector:4318/v1/traces", headers: { x-api-key: k }, serviceName: edge, batchDelay: 500ms }
+`);
+    const exported = exportKong(first.config);
+    expect(exported.document.plugins).toEqual([expect.objectContaining({ name: "opentelemetry" })]);
+    const second = parse(stringify(exported.document));
+    expect(second.config.settings?.tracing).toEqual(first.config.settings?.tracing);
+  });
+
   it("reports what Kong can't express: a weighted split between subsets", () => {
     const istio = parse(fixture("istio-canary.yaml"));
     const { warnings } = exportKong(istio.config);

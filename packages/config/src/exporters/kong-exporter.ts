@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "../gateway-config.ts";
 import type { Route } from "../route.ts";
 import type { Service } from "../service.ts";
+import type { Tracing } from "../tracing.ts";
 
 /** Our policy type → Kong plugin name (the reverse of the importer's table). */
 const PLUGIN_NAME: Record<string, string> = {
@@ -35,7 +36,7 @@ export function exportKong(config: GatewayConfig): KongExport {
     const service = byName.get(exported.service);
     if (service) (service.routes as unknown[]).push(exported.route);
   }
-  const plugins = (config.policies ?? []).flatMap((p) => {
+  const plugins: Record<string, unknown>[] = (config.policies ?? []).flatMap((p) => {
     const name = PLUGIN_NAME[p.type];
     if (!name) { warnings.push(`policy ${p.name}: type ${p.type} has no Kong plugin`); return []; }
     const scope = p.scope.kind === "global" ? {} : { [p.scope.kind]: p.scope.name };
@@ -47,6 +48,9 @@ export function exportKong(config: GatewayConfig): KongExport {
     }
     return [{ name, instance_name: p.name, enabled: p.enabled, ...scope, config: pluginConfig }];
   });
+  const tracing = config.settings?.tracing;
+  if (tracing?.otlp !== undefined) plugins.push(kongOpentelemetry(tracing, warnings));
+  else if (tracing !== undefined && tracing.sampleRatio !== 1) warnings.push("settings.tracing: sampleRatio without otlp export has no Kong plugin; set tracing_sampling_rate in kong.conf");
   const consumers = (config.consumers ?? []).map((c) => {
     if (c.credentials.key_auth.length || c.credentials.basic_auth.length) {
       warnings.push(`consumer ${c.username}: API keys and passwords are stored hashed and can't be exported; issue new ones in Kong`);
@@ -69,6 +73,22 @@ export function exportKong(config: GatewayConfig): KongExport {
       ...(consumers.length ? { consumers } : {}),
     },
     warnings,
+  };
+}
+
+/** settings.tracing with export → a global `opentelemetry` plugin (what the Kong importer reads back). */
+function kongOpentelemetry(tracing: Tracing, warnings: string[]): Record<string, unknown> {
+  const otlp = tracing.otlp!;
+  if (otlp.timeout !== 10_000) warnings.push("settings.tracing.otlp.timeout: Kong's connect/send/read timeouts are left at their defaults");
+  return {
+    name: "opentelemetry",
+    config: {
+      traces_endpoint: otlp.endpoint,
+      ...(Object.keys(otlp.headers).length ? { headers: otlp.headers } : {}),
+      sampling_rate: tracing.sampleRatio,
+      resource_attributes: { "service.name": otlp.serviceName },
+      queue: { max_coalescing_delay: otlp.batchDelay / 1000 },
+    },
   };
 }
 

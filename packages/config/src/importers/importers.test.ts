@@ -283,3 +283,56 @@ describe("Kong plugins and consumers", () => {
     expect(result.warnings.some((w) => w.includes("proxy-cache") && w.includes("plugin is not supported"))).toBe(false);
   });
 });
+
+describe("Kong opentelemetry plugin", () => {
+  const kong = (plugins: string) => `_format_version: "3.0"\nservices:\n  - name: users\n    url: http://127.0.0.1:9001\n    plugins:\n      - name: opentelemetry\n        config: { traces_endpoint: "http://scoped:4318/v1/traces" }\nplugins:\n${plugins}`;
+
+  it("maps endpoint, headers, sampling_rate, service.name and the batch delay to settings.tracing; reports the rest", () => {
+    const result = parseConfigText(kong(`  - name: opentelemetry
+    config:
+      traces_endpoint: http://otel-collector:4318/v1/traces
+      headers: { X-Auth: secret }
+      sampling_rate: 0.25
+      resource_attributes: { service.name: kong-edge, deployment.environment: prod }
+      queue: { max_coalescing_delay: 2, max_batch_size: 200 }
+      header_type: b3
+      http_response_header_for_traceid: x-trace
+      connect_timeout: null
+`));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.settings?.tracing).toEqual({
+      sampleRatio: 0.25,
+      otlp: { endpoint: "http://otel-collector:4318/v1/traces", headers: { "X-Auth": "secret" }, serviceName: "kong-edge", batchDelay: 2000, timeout: 10_000 },
+    });
+    expect(result.warnings).toEqual(expect.arrayContaining([
+      "plugin opentelemetry (service users): only one opentelemetry plugin is imported; this one was not",
+      'plugin opentelemetry (global): "http_response_header_for_traceid" is not supported and was not imported',
+      'plugin opentelemetry (global): resource attribute "deployment.environment" is not supported and was not imported',
+      'plugin opentelemetry (global): "queue.max_batch_size" is not supported and was not imported',
+      "plugin opentelemetry (global): header_type b3 is not supported; W3C traceparent is used",
+    ]));
+    expect(result.warnings.some((w) => w.includes("connect_timeout"))).toBe(false);
+  });
+
+  it("imports a scoped plugin as gateway-wide (older `endpoint` field), with a warning", () => {
+    const result = parseConfigText(kong("  []\n").replace("traces_endpoint", "endpoint"));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.settings?.tracing?.otlp?.endpoint).toBe("http://scoped:4318/v1/traces");
+    expect(result.warnings).toContain("plugin opentelemetry (service users): tracing is gateway-wide here; imported as settings.tracing for all routes");
+    expect(result.warnings.some((w) => w.includes("no sampling_rate"))).toBe(true);
+  });
+
+  it("fails field by field on an endpoint that is not an http(s) URL", () => {
+    const result = parseConfigText(kong(`  - name: opentelemetry\n    config: { traces_endpoint: "grpc://collector:4317" }\n`));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toContain("settings.tracing.otlp.endpoint");
+  });
+
+  it("keeps the running settings when an import brings tracing", () => {
+    const base = GatewayConfigSchema.parse({ settings: { trustedProxies: ["10.0.0.0/8"] } });
+    const result = parseConfigText(kong(`  - name: opentelemetry\n    config: { traces_endpoint: "http://c:4318/v1/traces", sampling_rate: 1 }\n`), { base });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.settings?.trustedProxies).toEqual(["10.0.0.0/8"]);
+    expect(result.config.settings?.tracing?.otlp?.endpoint).toBe("http://c:4318/v1/traces");
+  });
+});

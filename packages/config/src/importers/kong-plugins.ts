@@ -1,6 +1,8 @@
 import { hashApiKey, hashPassword } from "../policies/credential-hashing.ts";
 import { PolicySchema, type PolicyInput } from "../policies/policy.ts";
 import type { ConsumerInput } from "../consumer.ts";
+import type { TracingInput } from "../tracing.ts";
+import { importKongOpentelemetry } from "./kong-opentelemetry.ts";
 import { asArray, asString, isObject, toName, type Doc } from "./import-types.ts";
 
 export interface KongPluginScope { service?: string; route?: string; consumer?: string }
@@ -29,7 +31,11 @@ const REDIS_FIELDS: Record<string, string> = { redis_host: "host", redis_port: "
  * source are hashed on the way in (the config keeps only hashes). Fields Kong has and we don't
  * are listed as warnings.
  */
-export function importKongPlugins(plugins: { plugin: Doc; scope: KongPluginScope }[], consumers: Doc[], warnings: string[]): { policies?: PolicyInput[]; consumers?: ConsumerInput[] } {
+export function importKongPlugins(plugins: { plugin: Doc; scope: KongPluginScope }[], consumers: Doc[], warnings: string[]): { policies?: PolicyInput[]; consumers?: ConsumerInput[]; settings?: { tracing: TracingInput } } {
+  let tracing: TracingInput | undefined;
+  // Tracing is gateway-wide in our model: one opentelemetry plugin is imported, a global one first.
+  const otels = plugins.filter((p) => p.plugin.name === "opentelemetry");
+  const otel = otels.find((p) => !isScoped(p.scope)) ?? otels[0];
   const policies: PolicyInput[] = [];
   const used = new Set<string>();
   // Consumers first: their own plugins join the list as consumer-scoped policies.
@@ -58,6 +64,11 @@ export function importKongPlugins(plugins: { plugin: Doc; scope: KongPluginScope
   for (const { plugin, scope } of plugins) {
     const kongName = asString(plugin.name) ?? "?";
     const where = `plugin ${kongName} (${scope.route ? `route ${scope.route}` : scope.service ? `service ${scope.service}` : scope.consumer ? `consumer ${scope.consumer}` : "global"})`;
+    if (kongName === "opentelemetry") {
+      if (plugin !== otel?.plugin) warnings.push(`${where}: only one opentelemetry plugin is imported; this one was not`);
+      else tracing = importKongOpentelemetry(plugin, where, isScoped(scope), warnings);
+      continue;
+    }
     const type = POLICY_TYPE[kongName];
     if (!type) { warnings.push(`${where}: plugin is not supported; not imported`); continue; }
     const config: Doc = {};
@@ -89,7 +100,12 @@ export function importKongPlugins(plugins: { plugin: Doc; scope: KongPluginScope
   return {
     ...(policies.length ? { policies } : {}),
     ...(importedConsumers.length ? { consumers: importedConsumers } : {}),
+    ...(tracing !== undefined ? { settings: { tracing } } : {}),
   };
+}
+
+function isScoped(scope: KongPluginScope): boolean {
+  return scope.route !== undefined || scope.service !== undefined || scope.consumer !== undefined;
 }
 
 function uniqueName(name: string, used: Set<string>): string {

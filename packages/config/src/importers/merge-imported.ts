@@ -3,7 +3,7 @@ import type { ImportedConfig } from "./import-types.ts";
 
 /**
  * Lays an import from another format over the running config: services, routes and policies are
- * replaced by name, everything else is kept. A service the source gives no endpoints for keeps the
+ * replaced by name, imported settings fields replace the running ones, everything else is kept. A service the source gives no endpoints for keeps the
  * running config's targets (an Istio VirtualService rarely lists them; the mesh knows them).
  */
 export function mergeImported(imported: ImportedConfig, base: GatewayConfig | null): GatewayConfigInput {
@@ -20,6 +20,8 @@ export function mergeImported(imported: ImportedConfig, base: GatewayConfig | nu
     ...(({ services: _s, routes: _r, ...rest }) => rest)(imported.config),
     services: replaceByName(base?.services ?? [], services, (s) => s.name),
     routes: replaceByName(base?.routes ?? [], imported.config.routes ?? [], (r) => r.name),
+    // Imported settings (tracing from Kong's opentelemetry plugin) are laid over the running ones field by field.
+    ...(imported.config.settings ? { settings: { ...base?.settings, ...imported.config.settings } } : {}),
     // Imported policies (Kong plugins, Istio corsPolicy) join the running ones by name instead of replacing them all.
     ...(imported.config.policies ? { policies: replaceByName(base?.policies ?? [], imported.config.policies, (p) => p.name) } : {}),
   };
