@@ -1,17 +1,21 @@
 import type { Snapshot, StatsRow } from "@switchyard/config";
 import type { AccessLogOptions } from "./worker/access-log.ts";
 import type { PolicySharedInit } from "./policies/policy-shared-init.ts";
+import type { UpstreamSharedInit, UpstreamSlotMap } from "./upstream/upstream-memory.ts";
 
 /** Messages between the supervisor (main thread) and proxy workers. Plain data only. */
 export type ToWorker =
-  /** Compile and serve at once (a worker that missed a prepare). */
-  | { type: "config"; seq: number; snapshot: Snapshot }
+  /**
+   * Compile and serve at once (a worker that missed a prepare). `slots`: the supervisor's
+   * upstream slot map, covering every cluster and target of the snapshot.
+   */
+  | { type: "config"; seq: number; snapshot: Snapshot; slots?: UpstreamSlotMap }
   /**
    * First phase of a config change: compile the snapshot (sent as JSON text: one stringify on
    * the main thread and a parse in each worker cost less than structured-cloning the object
    * graph once per worker) and hold it until `commit`, or drop it on `discard`.
    */
-  | { type: "prepare"; seq: number; snapshotJson: string }
+  | { type: "prepare"; seq: number; snapshotJson: string; slots?: UpstreamSlotMap }
   | { type: "commit"; seq: number }
   | { type: "discard"; seq: number }
   | { type: "flush"; id: number }
@@ -27,13 +31,43 @@ export interface StatRow extends StatsRow {
   upstreamCount: number;
 }
 
+/** Counters of rare events (not per-request traffic), with their label values in the family's order. */
+export type EventMetric = "retries" | "ejections" | "rate_limited" | "auth_rejected";
+
+/** One event counter's increase since the previous report. */
+export interface EventRow {
+  metric: EventMetric;
+  labels: string[];
+  count: number;
+}
+
+/** One target of a destination with outlier detection, and whether it is ejected now. */
+export interface OutlierRow {
+  service: string;
+  subset: string;
+  target: string;
+  ejected: boolean;
+}
+
+/**
+ * A worker's counts since its previous report. `events` and `outlier` are absent when there
+ * is nothing new; `outlier`, when present, replaces that worker's previous list.
+ */
+export interface WorkerStats {
+  type: "stats";
+  id: number | null;
+  rows: StatRow[];
+  events?: EventRow[];
+  outlier?: OutlierRow[];
+}
+
 export type FromWorker =
   | { type: "listening"; port: number }
   | { type: "listen-failed"; error: string }
   | { type: "applied"; seq: number; version: number; hash: string }
   | { type: "apply-failed"; seq: number; error: string }
   | { type: "prepared"; seq: number }
-  | { type: "stats"; id: number | null; rows: StatRow[] }
+  | WorkerStats
   | { type: "drained" };
 
 export interface WorkerInit {
@@ -49,4 +83,7 @@ export interface WorkerInit {
   accessLog: AccessLogOptions;
   /** Shared memory and channels of the edge policies (local rate-limit counters, JWKS). */
   policies?: PolicySharedInit;
+  /** Circuit-breaker and outlier state shared by every worker of the process, and its slot map. */
+  upstream?: UpstreamSharedInit;
+  slots?: UpstreamSlotMap;
 }

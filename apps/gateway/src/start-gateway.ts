@@ -112,7 +112,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     statsIntervalMs: options.statsIntervalMs ?? 500,
     accessLog: options.accessLog,
     log,
-    onStats: (rows) => metrics.addRows(rows),
+    onStats: (stats, worker) => metrics.addWorkerStats(stats, worker),
+    onWorkerExit: (worker) => metrics.forgetWorker(worker),
   });
 
   let client: ControlPlaneClient | null = null;
@@ -129,6 +130,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       metrics.workers = workers.liveWorkers;
       metrics.controlPlaneConnected = client?.connected ?? false;
       metrics.workerRestarts = workers.restarts;
+      metrics.setTargetHealth(health.verdicts());
       return metrics.render() + policyShared.metricsText();
     },
   });

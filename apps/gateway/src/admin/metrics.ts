@@ -1,6 +1,6 @@
 import { LATENCY_BUCKET_COUNT, LATENCY_BUCKETS_MS, type StatsRow } from "@switchyard/config";
-import type { StatRow } from "../messages.ts";
-import { MetricsRegistry } from "./metrics-registry.ts";
+import type { EventMetric, OutlierRow, StatRow, WorkerStats } from "../messages.ts";
+import { MetricsRegistry, type RegisteredCounter, type RegisteredGauge } from "./metrics-registry.ts";
 import { formatValue, header, histogramLines, labelText } from "./prometheus-text.ts";
 
 /** Exposed histogram bounds: every other fine bound (×2 steps), so exposition stays small but exact. */
@@ -68,9 +68,60 @@ export class GatewayMetrics {
   controlPlaneConnected = false;
   workers = 0;
   workerRestarts = 0;
+  /** Event counters the workers report, by the metric name they use on the wire. */
+  private readonly events: Record<EventMetric, RegisteredCounter>;
+  private readonly ejected: RegisteredGauge;
+  private readonly targetHealthy: RegisteredGauge;
+  /** Each live worker's latest outlier rows; with shared outlier state they agree. */
+  private readonly outlierByWorker = new Map<number, OutlierRow[]>();
 
   constructor(options: GatewayMetricsOptions = {}) {
     this.options = options;
+    const r = this.registry;
+    this.events = {
+      retries: r.counter("switchyard_upstream_retries_total", "Retries sent upstream (tries after the first), by route and destination.", ["route", "service", "subset"]),
+      ejections: r.counter("switchyard_outlier_ejections_total", "Upstream targets ejected by outlier detection.", ["service", "subset", "target"]),
+      rate_limited: r.counter("switchyard_rate_limited_total", "Requests refused by a rate-limit policy, by route, policy and consumer (\"\" without one).", ["route", "policy", "consumer"]),
+      auth_rejected: r.counter("switchyard_auth_rejected_total", "Requests refused by an authentication (401) or acl (403) policy, by reason: missing, invalid or forbidden.", ["route", "policy", "reason"]),
+    };
+    this.targetHealthy = r.gauge("switchyard_upstream_target_healthy", "Active health check verdict of an upstream target: 1 healthy, 0 failing (targets of services with a health check).", ["target"]);
+    this.ejected = r.gauge("switchyard_outlier_ejected", "1 while outlier detection keeps the upstream target ejected, else 0 (targets of destinations with outlier detection).", ["service", "subset", "target"]);
+  }
+
+  /** Merges one worker's report: traffic rows, event counters, and its current outlier view. */
+  addWorkerStats(stats: WorkerStats, worker: number): void {
+    if (stats.rows.length > 0) this.addRows(stats.rows);
+    for (const e of stats.events ?? []) this.events[e.metric]?.inc(e.labels, e.count);
+    if (stats.outlier !== undefined) {
+      this.outlierByWorker.set(worker, stats.outlier);
+      this.refreshEjected();
+    }
+  }
+
+  /** The health checker's verdicts, by origin (http://host:port → target host:port). */
+  setTargetHealth(verdicts: readonly { origin: string; healthy: boolean }[]): void {
+    this.targetHealthy.reset();
+    for (const v of verdicts) this.targetHealthy.set([v.origin.replace(/^https?:\/\//, "")], v.healthy ? 1 : 0);
+  }
+
+  /** A worker is gone: its outlier view no longer counts. */
+  forgetWorker(worker: number): void {
+    if (this.outlierByWorker.delete(worker)) this.refreshEjected();
+  }
+
+  /** A target counts as ejected when any live worker holds it ejected. */
+  private refreshEjected(): void {
+    const merged = new Map<string, { labels: string[]; ejected: boolean }>();
+    for (const rows of this.outlierByWorker.values()) {
+      for (const row of rows) {
+        const key = `${row.service}\u0000${row.subset}\u0000${row.target}`;
+        const m = merged.get(key);
+        if (m === undefined) merged.set(key, { labels: [row.service, row.subset, row.target], ejected: row.ejected });
+        else m.ejected ||= row.ejected;
+      }
+    }
+    this.ejected.reset();
+    for (const m of merged.values()) this.ejected.set(m.labels, m.ejected ? 1 : 0);
   }
 
   addRows(rows: StatRow[]): void {

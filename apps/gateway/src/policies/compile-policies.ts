@@ -89,7 +89,7 @@ export function compilePolicies(config: GatewayConfig, table: CompiledConfig, ru
             // One step tries every auth policy of the rule, placed where the first of them runs.
             if (p === auth[0]) access.push(stepFor(auth.map((a) => a.name).join("+"), () => new AuthStep(auth, directory)));
             break;
-          case "acl": access.push(stepFor(p.name, () => new AclStep(p.config))); break;
+          case "acl": access.push(stepFor(p.name, () => new AclStep(p.config, p.name))); break;
           case "rate-limit": access.push(stepFor(p.name, () => new RateLimitStep(p.name, p.config, runtime.store(p.config), runtime.onStoreFailure))); break;
           case "request-size-limit": access.push(stepFor(p.name, () => new SizeLimitStep(p.config))); break;
           case "request-termination": access.push(stepFor(p.name, () => new TerminationStep(p.config))); break;

@@ -44,6 +44,10 @@ export class PolicyRequest {
   corsOrigin: string | null = null;
   /** Set by the proxy-cache step on a miss: the upstream response is relayed through the cache. */
   cache: CacheFill | null = null;
+  /** Name of the policy that refused the request (rate limit, auth, acl), for metrics; "" otherwise. */
+  deniedBy = "";
+  /** Why an auth step refused it: "missing" or "invalid" credentials, or "forbidden" (acl). */
+  denyReason = "";
 
   constructor(
     req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, path: string, rawQuery: string,

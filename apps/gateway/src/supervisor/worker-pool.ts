@@ -2,8 +2,9 @@ import { Worker } from "node:worker_threads";
 import type { Snapshot } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 import type { PolicySharedInit } from "../policies/policy-shared-init.ts";
-import type { FromWorker, StatRow, ToWorker, WorkerInit } from "../messages.ts";
+import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
 import type { AccessLogOptions } from "../worker/access-log.ts";
+import { UpstreamSlots } from "./upstream-slots.ts";
 
 const WORKER_URL = new URL("../worker/worker-main.ts", import.meta.url);
 /** A worker that crashes is replaced, but not faster than this, so a crash loop can't spin. */
@@ -30,7 +31,10 @@ export interface WorkerPoolOptions {
   /** Created once by the main thread; every worker (also a replacement) maps the same memory. */
   policies?: PolicySharedInit;
   log: Logger;
-  onStats: (rows: StatRow[]) => void;
+  /** A worker's report; `worker` is its index (a replacement reuses the index). */
+  onStats: (stats: WorkerStats, worker: number) => void;
+  /** A worker exited (crash or stop): what it reported as current state no longer holds. */
+  onWorkerExit?: (worker: number) => void;
 }
 
 /**
@@ -53,10 +57,13 @@ export class WorkerPool {
   private readonly appliedWaiters = new Set<() => void>();
   /** Upstream origins the health checker holds unhealthy; a new worker starts knowing them. */
   private readonly unhealthy = new Set<string>();
+  /** Circuit-breaker and outlier state shared by all workers (as Envoy's worker threads share a cluster's). */
+  readonly upstream: UpstreamSlots;
 
   constructor(options: WorkerPoolOptions) {
     this.options = options;
     this.port = options.port;
+    this.upstream = new UpstreamSlots(options.count, options.log);
   }
 
   get proxyPort(): number {
@@ -89,6 +96,8 @@ export class WorkerPool {
       unhealthy: [...this.unhealthy],
       accessLog: this.options.accessLog ?? { destination: "off", sampleRate: 0 },
       policies: this.options.policies,
+      upstream: this.upstream.init,
+      slots: this.upstream.assign(this.snapshot?.config ?? null),
     };
     const worker = new Worker(WORKER_URL, { workerData: init, name: `proxy-${index}` });
     const slot: Slot = { index, worker, listening: false, appliedSeq: this.committedSeq, preparedSeq: 0, failure: null, stopping: false };
@@ -121,7 +130,7 @@ export class WorkerPool {
             this.notifyApplied();
             return;
           case "stats":
-            if (message.rows.length > 0) this.options.onStats(message.rows);
+            if (message.rows.length > 0 || message.events !== undefined || message.outlier !== undefined) this.options.onStats(message, index);
             if (message.id !== null) this.flushAnswered(message.id);
             return;
           case "drained":
@@ -133,6 +142,9 @@ export class WorkerPool {
       });
       worker.on("exit", (code) => {
         if (this.slots[index] === slot) this.slots[index] = null;
+        // Whatever it still held of the shared counters goes back (it can't release it any more).
+        this.upstream.reclaim(index);
+        this.options.onWorkerExit?.(index);
         this.notifyApplied();
         for (const id of this.flushWaiters.keys()) this.flushAnswered(id);
         if (!settled) { settled = true; reject(new Error(`proxy worker ${index} exited (code ${code}) before listening`)); return; }
@@ -177,8 +189,9 @@ export class WorkerPool {
     const seq = ++this.seq;
     const deadline = Date.now() + timeoutMs;
     const snapshotJson = JSON.stringify(snapshot);
+    const slots = this.upstream.assign(snapshot.config);
     const preparing = this.liveSlots();
-    for (const slot of preparing) this.send(slot, { type: "prepare", seq, snapshotJson });
+    for (const slot of preparing) this.send(slot, { type: "prepare", seq, snapshotJson, slots });
     try {
       await this.until(deadline, `workers did not compile config version ${snapshot.version} within ${timeoutMs} ms`, () => {
         const refused = preparing.find((s) => s.failure?.seq === seq);
@@ -193,7 +206,7 @@ export class WorkerPool {
     this.committedSeq = seq;
     for (const slot of this.liveSlots()) {
       // A replacement started while the others compiled still runs the previous config.
-      this.send(slot, preparing.includes(slot) ? { type: "commit", seq } : { type: "config", seq, snapshot });
+      this.send(slot, preparing.includes(slot) ? { type: "commit", seq } : { type: "config", seq, snapshot, slots });
     }
     await this.until(deadline, `workers did not apply config version ${snapshot.version} within ${timeoutMs} ms`, () => this.liveSlots().every((s) => s.appliedSeq >= seq));
   }

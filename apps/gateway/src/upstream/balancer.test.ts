@@ -41,7 +41,8 @@ describe("Balancer distributions", () => {
 
   it("least request (power of two choices): the busier target gets less", () => {
     const { b, hosts } = balancer({ type: "least-request" }, [1, 1, 1]);
-    hosts.get("http://10.0.0.1:8000").inflight = 50;
+    const busy = hosts.get("http://10.0.0.1:8000");
+    for (let i = 0; i < 50; i++) busy.begin();
     const c = counts(b, 3_000);
     // Host 0 wins only when both choices land on it: (1/3)² ≈ 11%.
     expect(c[0]! / 3_000).toBeLessThan(0.16);
@@ -59,7 +60,7 @@ describe("Balancer distributions", () => {
         expect(share).toBeGreaterThan(0.2);
         expect(share).toBeLessThan(0.47);
       }
-      hosts.get("http://10.0.0.1:8001").ejectedUntil = Date.now() + 60_000;
+      hosts.get("http://10.0.0.1:8001").setEjectedUntil(Date.now() + 60_000);
       const after = keys.map((k) => b.pick(k, -1));
       after.forEach((t, i) => {
         expect(t).not.toBe(1);
@@ -72,7 +73,7 @@ describe("Balancer distributions", () => {
     const { b, hosts } = balancer({ type: "round-robin" }, [1, 1]);
     hosts.setHealthy("http://10.0.0.1:8000", false);
     expect(counts(b, 10)).toEqual([undefined, 10]);
-    hosts.get("http://10.0.0.1:8001").ejectedUntil = Date.now() + 60_000;
+    hosts.get("http://10.0.0.1:8001").setEjectedUntil(Date.now() + 60_000);
     expect(b.pick(0, -1)).toBe(-1);
   });
 });

@@ -1,17 +1,107 @@
-/** Per destination cluster ("service" or "service/subset") counters of one worker, kept across configs. */
+import { C_ACTIVE, C_LOCK, C_RETRIES, UpstreamMemory, type UpstreamSlotMap } from "./upstream-memory.ts";
+
+/**
+ * Counters of one destination cluster ("service" or "service/subset"), kept across configs and
+ * shared by every worker of the process through its slot in the upstream memory (a key the
+ * supervisor gave no slot has private counters instead).
+ */
 export class ClusterState {
-  /** Requests in flight (Istio http2MaxRequests counts these). */
-  active = 0;
-  /** Retries in flight or waiting out their backoff (retry budget). */
-  retries = 0;
+  private readonly i32: Int32Array;
+  private readonly at: number;
+  private readonly tally: Int32Array;
+  private readonly tallyAt: number;
+  private readonly owner: number;
+
+  constructor(memory: UpstreamMemory, slot: number, worker: number) {
+    this.i32 = memory.i32;
+    this.at = memory.clusterAt(slot);
+    this.tally = memory.tally;
+    this.tallyAt = memory.clusterTallyAt(slot);
+    this.owner = worker + 1;
+  }
+
+  /** Requests in flight in the whole process (Istio http2MaxRequests counts these). */
+  get active(): number {
+    return Atomics.load(this.i32, this.at + C_ACTIVE);
+  }
+
+  /** Retries in flight or waiting out their backoff, in the whole process (retry budget). */
+  get retries(): number {
+    return Atomics.load(this.i32, this.at + C_RETRIES);
+  }
+
+  /**
+   * Counts a request in flight unless `max` already are: compare-and-swap, so all workers
+   * together admit exactly `max`, never one more.
+   */
+  tryAcquire(max: number): boolean {
+    const i32 = this.i32, i = this.at + C_ACTIVE;
+    if (max === Infinity) {
+      Atomics.add(i32, i, 1);
+    } else {
+      let v = Atomics.load(i32, i);
+      for (;;) {
+        if (v >= max) return false;
+        const seen = Atomics.compareExchange(i32, i, v, v + 1);
+        if (seen === v) break;
+        v = seen;
+      }
+    }
+    this.tally[this.tallyAt]!++;
+    return true;
+  }
+
+  release(): void {
+    Atomics.sub(this.i32, this.at + C_ACTIVE, 1);
+    this.tally[this.tallyAt]!--;
+  }
+
+  retryBegin(): void {
+    Atomics.add(this.i32, this.at + C_RETRIES, 1);
+    this.tally[this.tallyAt + 1]!++;
+  }
+
+  retryEnd(): void {
+    Atomics.sub(this.i32, this.at + C_RETRIES, 1);
+    this.tally[this.tallyAt + 1]!--;
+  }
+
+  /** One outlier ejection decision at a time for this cluster, across workers; false: taken. */
+  tryLock(): boolean {
+    return Atomics.compareExchange(this.i32, this.at + C_LOCK, 0, this.owner) === 0;
+  }
+
+  unlock(): void {
+    Atomics.store(this.i32, this.at + C_LOCK, 0);
+  }
 }
 
 export class ClusterRegistry {
   private readonly clusters = new Map<string, ClusterState>();
+  private readonly memory: UpstreamMemory | null;
+  private readonly worker: number;
+  private slots: Record<string, number> = {};
+
+  /** `memory` null: every cluster gets private counters (a worker without shared memory). */
+  constructor(memory: UpstreamMemory | null = null, worker = 0) {
+    this.memory = memory;
+    this.worker = worker;
+  }
+
+  /** The supervisor's slot map (sent with each config); keys already in use keep their state. */
+  useSlots(map: UpstreamSlotMap | undefined): void {
+    if (map) this.slots = map.clusters;
+  }
 
   get(key: string): ClusterState {
     let c = this.clusters.get(key);
-    if (!c) { c = new ClusterState(); this.clusters.set(key, c); }
+    if (!c) {
+      const slot = this.slots[key];
+      c = this.memory !== null && slot !== undefined && slot < this.memory.clusters
+        ? new ClusterState(this.memory, slot, this.worker)
+        : new ClusterState(UpstreamMemory.private(), 0, this.worker);
+      this.clusters.set(key, c);
+    }
     return c;
   }
 }

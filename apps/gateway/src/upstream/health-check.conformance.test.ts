@@ -55,6 +55,9 @@ describe("active health checks (two workers, one checker per process)", () => {
     await new Promise((r) => setTimeout(r, 20));
     const out = await spread(20);
     expect(out).toMatchObject({ a: 0, b: 20 });
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+    expect(metrics).toContain(`switchyard_upstream_target_healthy{target="127.0.0.1:${a.port}"} 0`);
+    expect(metrics).toContain(`switchyard_upstream_target_healthy{target="127.0.0.1:${b.port}"} 1`);
 
     a.mode.healthy = true;
     await waitUntil(() => log.lines.some((l) => l.includes(`:${a.port} passed 2 health checks`)), 2_000, "a to be back");

@@ -83,6 +83,11 @@ export class HealthChecker {
     return [...this.probes.values()].filter((p) => !p.healthy).map((p) => p.origin);
   }
 
+  /** Every checked origin and its current verdict (for /metrics). */
+  verdicts(): { origin: string; healthy: boolean }[] {
+    return [...this.probes.values()].map((p) => ({ origin: p.origin, healthy: p.healthy }));
+  }
+
   stop(): void {
     this.stopped = true;
     for (const p of this.probes.values()) if (p.timer) clearTimeout(p.timer);

@@ -4,6 +4,7 @@ import { ClusterRegistry } from "./cluster-state.ts";
 import { HostRegistry } from "./host-state.ts";
 import type { H1Callbacks } from "./h1-connection.ts";
 import { H1Pool } from "./h1-pool.ts";
+import type { UpstreamMemory, UpstreamSlotMap } from "./upstream-memory.ts";
 
 /** Longest pause between two upstream body reads on the lean client. */
 const BODY_IDLE_TIMEOUT_MS = 300_000;
@@ -22,11 +23,23 @@ export class PoolRegistry {
   /** Set by the proxy before the first table is built; without it there are no lean pools. */
   h1Callbacks: H1Callbacks | null = null;
   h1DropResponse: ReadonlySet<string> = new Set();
-  /** Per-host state (in flight, outlier ejection, health) of this worker, across configs. */
-  readonly hosts = new HostRegistry();
-  /** Per-cluster counters (active requests, retries) of this worker, across configs. */
-  readonly clusters = new ClusterRegistry();
+  /** Per-host state (in flight, connection permits, outlier ejection; shared by the process's workers) and health, across configs. */
+  readonly hosts: HostRegistry;
+  /** Per-cluster counters (active requests, retries; shared by the process's workers), across configs. */
+  readonly clusters: ClusterRegistry;
   private readonly retiring = new Map<string, NodeJS.Timeout>();
+
+  /** `memory`: the process's shared upstream memory as worker `worker` sees it; null: private state. */
+  constructor(memory: UpstreamMemory | null = null, worker = 0) {
+    this.hosts = new HostRegistry(memory, worker);
+    this.clusters = new ClusterRegistry(memory, worker);
+  }
+
+  /** Slots the supervisor assigned; call before building a table for a config. */
+  useSlots(map: UpstreamSlotMap | undefined): void {
+    this.hosts.useSlots(map);
+    this.clusters.useSlots(map);
+  }
 
   static key(target: CompiledTarget, dest: CompiledDestination): string {
     const p = dest.pool;

@@ -17,16 +17,14 @@ function drain(res: Dispatcher.ResponseData): void { res.body.on("error", ignore
  */
 export function sendMirror(runtime: DestinationRuntime, method: string, path: string, reqHeaders: IncomingHttpHeaders, body: Buffer | null, clientIp: string, trace: RequestTrace): void {
   const cluster = runtime.cluster;
-  if (cluster.active >= runtime.dest.pool.maxRequests) return;
   const index = runtime.balancer.pick(0, -1);
-  if (index < 0) return;
+  if (index < 0 || !cluster.tryAcquire(runtime.dest.pool.maxRequests)) return;
   const target = runtime.dest.targets[index]!;
   const headers = upstreamRequestHeaders(reqHeaders, { remoteAddress: clientIp, authority: `${target.authority}-shadow` });
   // Same trace as the real request; the copy gets a span id of its own (not exported).
   setTraceHeaders(headers, trace, newSpanId());
-  cluster.active++;
   runtime.pools[index]!
     .request({ path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: MIRROR_TIMEOUT_MS, bodyTimeout: MIRROR_TIMEOUT_MS })
     .then(drain, ignore)
-    .finally(() => { cluster.active--; });
+    .finally(() => { cluster.release(); });
 }

@@ -44,6 +44,10 @@ const FLAG_NONE = flagIndex("");
 const FLAG_DC = flagIndex("DC");
 const FLAG_URX = flagIndex("URX");
 
+const PERMIT_NONE = 0;
+const PERMIT_QUEUED = 1;
+const PERMIT_ACTIVE = 2;
+
 /**
  * One client request on its way upstream, over one or more tries. Handed to undici as
  * `opaque`, so the callbacks below are shared, not created per request.
@@ -100,6 +104,8 @@ interface Exchange {
   deadline: number;
   targetIndex: number;
   host: HostState | null;
+  /** What the try holds of `host`: nothing, a place in its queue, or a connection permit. */
+  permit: number;
   controller: AbortController | null;
   tryTimer: NodeJS.Timeout | null;
   routeTimer: NodeJS.Timeout | null;
@@ -164,9 +170,9 @@ function finish(ex: Exchange): void {
   if (ex.backoffTimer !== null) {
     clearTimeout(ex.backoffTimer);
     ex.backoffTimer = null;
-    if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
+    if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retryEnd(); }
   }
-  ex.runtime.cluster.active--;
+  ex.runtime.cluster.release();
 }
 
 function fail(ex: Exchange, error: GatewayError): void {
@@ -174,7 +180,10 @@ function fail(ex: Exchange, error: GatewayError): void {
   reply(ex, ex.res, ex.slot, error);
 }
 
-/** Starts one try: picks a target, applies the pending-request limit, sends. */
+/**
+ * Starts one try: picks a target and takes one of its connection permits (process-wide
+ * tcp.maxConnections), or a place in its queue (http1MaxPendingRequests), or answers 503 UO.
+ */
 function attempt(ex: Exchange): void {
   ex.backoffTimer = null;
   const runtime = ex.runtime;
@@ -184,25 +193,44 @@ function attempt(ex: Exchange): void {
   if (index < 0) return fail(ex, first ? GatewayErrors.NO_HEALTHY_UPSTREAM : GatewayErrors.RETRIES_EXHAUSTED);
   const host = runtime.balancer.hosts[index]!;
   const limits = ex.dest.pool;
-  if (host.inflight >= limits.maxConnections && host.inflight - limits.maxConnections >= limits.maxPending) {
-    // Circuit breaking: answered at once, nothing sent upstream.
-    return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
-  }
-  const target = ex.dest.targets[index]!;
   ex.attemptStatus = 0;
   ex.targetIndex = index;
   ex.host = host;
-  ex.target = target.authority;
-  host.inflight++;
+  ex.target = ex.dest.targets[index]!.authority;
   ex.tryTimedOut = false;
   ex.discarding = false;
+  const perTry = ex.retry?.perTryTimeoutMs ?? null;
+  if (host.tryAcquire(limits.maxConnections)) {
+    ex.permit = PERMIT_ACTIVE;
+  } else if (host.enqueue(ex, limits.maxConnections, limits.maxPending, startQueued)) {
+    ex.permit = PERMIT_QUEUED;
+  } else {
+    // Circuit breaking: answered at once, nothing sent upstream.
+    ex.host = null;
+    return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
+  }
+  // The per-try timeout runs from here, so time spent waiting for a connection counts.
+  if (perTry !== null && perTry < ex.deadline - Date.now()) ex.tryTimer = setTimeout(onTryTimeout, Math.max(1, perTry), ex);
+  if (ex.permit === PERMIT_ACTIVE) send(ex);
+}
 
+/** A queued try got a connection permit. */
+function startQueued(waiter: object): void {
+  const ex = waiter as Exchange;
+  ex.permit = PERMIT_ACTIVE;
+  send(ex);
+}
+
+/** Sends the try upstream; it holds a connection permit of ex.host. */
+function send(ex: Exchange): void {
+  const runtime = ex.runtime;
+  const index = ex.targetIndex;
+  const target = ex.dest.targets[index]!;
+  // Counted when actually sent, so the counter equals the extra requests the upstream saw.
+  if (ex.retries > 0) runtime.retries.count++;
   let tryMs = DEFAULT_HEADERS_TIMEOUT_MS;
   const perTry = ex.retry?.perTryTimeoutMs ?? null;
-  if (perTry !== null || ex.deadline !== Infinity) {
-    tryMs = Math.max(1, Math.min(perTry ?? Infinity, ex.deadline - Date.now()));
-    if (perTry !== null && perTry < ex.deadline - Date.now()) ex.tryTimer = setTimeout(onTryTimeout, tryMs, ex);
-  }
+  if (perTry !== null || ex.deadline !== Infinity) tryMs = Math.max(1, Math.min(perTry ?? Infinity, ex.deadline - Date.now()));
   ex.sentAt = performance.now();
   let headers = ex.upstreamHeaders;
   const rule = ex.match.rule;
@@ -261,6 +289,13 @@ function attemptSpanId(ex: Exchange, host: string, port: number): string {
 
 /** Stops the try in flight (timeouts, client gone), whichever client carries it. */
 function abortTry(ex: Exchange): void {
+  if (ex.permit === PERMIT_QUEUED) {
+    // Still waiting for a connection: out of the queue, and the try ends here.
+    ex.host!.dequeue(ex);
+    ex.permit = PERMIT_NONE;
+    upstreamDone(ex, ABORTED);
+    return;
+  }
   if (ex.h1Pool !== null) ex.h1Pool.abort(ex, ABORTED);
   else ex.controller?.abort();
 }
@@ -277,7 +312,7 @@ function mayRetry(ex: Exchange): boolean {
 
 function scheduleRetry(ex: Exchange): void {
   ex.retries++;
-  if (!ex.retrying) { ex.retrying = true; ex.runtime.cluster.retries++; }
+  if (!ex.retrying) { ex.retrying = true; ex.runtime.cluster.retryBegin(); }
   const delay = backoffMs(ex.retry!.backoffMs, ex.retries);
   ex.backoffTimer = setTimeout(attempt, Math.min(delay, Math.max(0, ex.deadline - Date.now() - 1)), ex);
 }
@@ -292,7 +327,7 @@ function acceptHead(ex: Exchange, status: number): number {
   ex.attemptStatus = status;
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   const od = ex.dest.outlier;
-  if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, status, Date.now());
+  if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, status, Date.now())) ex.runtime.ejections[ex.targetIndex]!.count++;
   let flag = FLAG_NONE;
   if (ex.retry !== null && statusRetriable(ex.retry, status)) {
     if (mayRetry(ex)) {
@@ -389,8 +424,12 @@ function endAttemptSpan(ex: Exchange, span: AttemptSpan, err: Error | null): voi
 function upstreamDone(ex: Exchange, err: Error | null): void {
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   if (ex.attemptSpan !== null) endAttemptSpan(ex, ex.attemptSpan, err);
-  ex.host!.inflight--;
-  if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retries--; }
+  if (ex.permit === PERMIT_ACTIVE) {
+    ex.permit = PERMIT_NONE;
+    // May start another request that waited for this connection, right here.
+    ex.host!.release();
+  }
+  if (ex.retrying) { ex.retrying = false; ex.runtime.cluster.retryEnd(); }
   if (ex.relayed) {
     finish(ex);
     // Headers were already relayed: all that can be said now is cutting the response short.
@@ -413,7 +452,7 @@ function upstreamDone(ex: Exchange, err: Error | null): void {
   const failure = error === GatewayErrors.UPSTREAM_CONNECT_FAILURE ? Failure.ConnectFailure
     : error === GatewayErrors.UPSTREAM_TIMEOUT ? Failure.Timeout : Failure.Reset;
   const od = ex.dest.outlier;
-  if (od !== null) recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, LOCAL_FAILURE, Date.now());
+  if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, LOCAL_FAILURE, Date.now())) ex.runtime.ejections[ex.targetIndex]!.count++;
   if (!ex.routeTimedOut && ex.retry !== null && failureRetriable(ex.retry, failure)) {
     if (mayRetry(ex)) return scheduleRetry(ex);
     return fail(ex, failure === Failure.Timeout ? GatewayErrors.RETRIES_EXHAUSTED_TIMEOUT : GatewayErrors.RETRIES_EXHAUSTED);
@@ -509,7 +548,7 @@ export function createProxyHandler(state: ProxyState) {
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, state: null, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
-      targetIndex: -1, host: null, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
+      targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
       trace, attemptSpan: null, attemptStatus: 0,
     };
@@ -543,6 +582,8 @@ function countPolicyResponse(pr: PolicyRequest, status: number, flag: string): v
   if (pr.consumer !== null) setConsumer(ex, pr);
   const slot = ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot;
   recordRequest(ex, slot, status, flagIndex(flag as Parameters<typeof flagIndex>[0]), 0);
+  if (flag === "RL") ex.table.events.inc("rate_limited", [ex.match.route.name, pr.deniedBy, ex.consumer]);
+  else if (flag === "UAEX") ex.table.events.inc("auth_rejected", [ex.match.route.name, pr.deniedBy, pr.denyReason]);
 }
 
 function setConsumer(ex: Exchange, pr: PolicyRequest): void {
@@ -579,12 +620,11 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   ex.path = upstreamPath(match.route, rule, path) + rawQuery;
   if (dest.hashKey !== null) ex.hash = requestHash(dest.hashKey, req, ex.clientIp, rawQuery);
 
-  const cluster = runtime.cluster;
-  if (cluster.active >= dest.pool.maxRequests) {
+  // http2MaxRequests over all workers of the process: compare-and-swap, exact at the limit.
+  if (!runtime.cluster.tryAcquire(dest.pool.maxRequests)) {
     ex.done = true;
     return reply(ex, res, ex.slot, GatewayErrors.UPSTREAM_OVERFLOW);
   }
-  cluster.active++;
   state.inflight++;
   ex.state = state;
   (res as ExchangeResponse)[EXCHANGE] = ex;

@@ -1,6 +1,7 @@
 import { LATENCY_BUCKET_COUNT } from "@switchyard/config";
 import { RESPONSE_FLAGS } from "../errors.ts";
 import type { StatRow } from "../messages.ts";
+import { EventCounters } from "./event-counters.ts";
 import { latencyBucket } from "./latency-bucket.ts";
 
 const FLAG_COUNT = RESPONSE_FLAGS.length;
@@ -79,6 +80,8 @@ function sparse(buckets: Uint32Array): number[] {
 
 /** All slots of a worker; slots survive config swaps so counts are never lost. */
 export class RequestStats {
+  /** Retries, ejections, rate-limited and auth-rejected responses, reported beside the rows. */
+  readonly events = new EventCounters();
   private readonly slots = new Map<string, StatSlot>();
   private readonly consumers: string[] = [""];
   private readonly consumerIds = new Map<string, number>([["", 0]]);

@@ -7,6 +7,7 @@ import { TrustedProxies } from "@switchyard/config/client-address";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import type { H1Pool } from "../upstream/h1-pool.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
+import type { EventCell, EventCounters } from "./event-counters.ts";
 import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
 import { dryRunPolicyRuntime, type PolicyRuntime } from "../policies/policy-runtime.ts";
 import type { TracingRuntime, TracingSettings } from "../tracing/tracing-runtime.ts";
@@ -20,6 +21,10 @@ export interface DestinationRuntime {
   /** Lean HTTP/1.1 pools aligned with dest.targets (null entries: undici only). */
   readonly h1: readonly (H1Pool | null)[];
   readonly slot: StatSlot;
+  /** Retries sent to this destination (labels route, service, subset). */
+  readonly retries: EventCell;
+  /** Outlier ejections per target, aligned with dest.targets (labels service, subset, target). */
+  readonly ejections: readonly EventCell[];
 }
 
 /** What a worker serves with: the compiled table plus the runtime state built once per config. */
@@ -42,6 +47,8 @@ export interface RuntimeTable {
   readonly trustedProxies: TrustedProxies | null;
   /** settings.tracing: sample ratio for new traces and where spans go (sink null: not exported). */
   readonly tracing: TracingSettings;
+  /** The worker's event counters (rate-limited and auth-rejected responses are counted per request). */
+  readonly events: EventCounters;
 }
 
 /** Compiles and swaps in one step (a worker's first config, a replacement worker's catch-up). */
@@ -66,13 +73,16 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
 
   const destinations = table.destinations.map((dest): DestinationRuntime => {
     for (const t of dest.targets) used.add(PoolRegistry.key(t, dest));
+    const route = routeOf.get(dest.id) ?? "";
     return {
       dest,
       balancer: new Balancer(dest, dest.targets.map((t) => pools.hosts.get(t.origin))),
       cluster: pools.clusters.get(dest.cluster),
       pools: dest.targets.map((t) => pools.get(t, dest)),
       h1: dest.targets.map((t) => pools.h1(t, dest)),
-      slot: stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset),
+      slot: stats.slot(route, dest.service, dest.subset),
+      retries: stats.events.cell("retries", [route, dest.service, dest.subset]),
+      ejections: dest.targets.map((t) => stats.events.cell("ejections", [dest.service, dest.subset, t.authority])),
     };
   });
   const settings = snapshot?.config.settings?.tracing;
@@ -89,6 +99,7 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
     policies,
     consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
     trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
+    events: stats.events,
     // Without export until commit: a config that is discarded never touches the running exporter.
     tracing: { sampleRatio: settings?.sampleRatio ?? 1, sink: null },
   };

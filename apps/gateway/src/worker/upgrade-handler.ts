@@ -79,14 +79,14 @@ export function createUpgradeHandler(state: ProxyState) {
     ctx.requestId = headers["x-request-id"] as string;
 
     const host = runtime.balancer.hosts[index]!;
-    host.inflight++;
+    host.begin();
     const sentAt = performance.now();
     const up = request({
       host: target.host, port: target.port, method, path: upstreamPath(match.route, match.rule, path) + rawQuery,
       headers, agent: false, timeout: HANDSHAKE_TIMEOUT_MS,
     });
     let settled = false;
-    const settle = () => { if (!settled) { settled = true; host.inflight--; } };
+    const settle = () => { if (!settled) { settled = true; host.release(); } };
 
     up.on("upgrade", (res, upstream, upstreamHead) => {
       settle();

@@ -1,12 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import type { FromWorker, ToWorker, WorkerInit } from "../messages.ts";
+import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
+import { UpstreamMemory } from "../upstream/upstream-memory.ts";
 import { createProxyHandler, useLeanUpstreamClient, type ProxyState } from "./proxy-handler.ts";
 import { createUpgradeHandler } from "./upgrade-handler.ts";
 import { createAccessLog } from "./access-log.ts";
 import { RequestStats } from "./request-stats.ts";
+import { OutlierReporter } from "./outlier-report.ts";
 import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./runtime-table.ts";
 import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
@@ -23,7 +25,8 @@ const TRACING_FLUSH_MS = 1_500;
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
-const pools = new PoolRegistry();
+const pools = new PoolRegistry(init.upstream ? new UpstreamMemory(init.upstream, init.index) : null, init.index);
+pools.useSlots(init.slots);
 useLeanUpstreamClient(pools);
 for (const origin of init.unhealthy ?? []) pools.hosts.setHealthy(origin, false);
 const stats = new RequestStats();
@@ -52,9 +55,22 @@ server.listen({ port: init.port, host: init.host, reusePort: true }, () => {
   post({ type: "listening", port: (server.address() as AddressInfo).port });
 });
 
+const outlier = new OutlierReporter();
+
+/** Counts since the previous report; null when there is nothing new (a flush, with an id, is always answered). */
+function takeStats(id: number | null): WorkerStats | null {
+  const message: WorkerStats = { type: "stats", id, rows: stats.takeDeltas() };
+  const events = stats.events.takeDeltas();
+  if (events.length > 0) message.events = events;
+  const changed = outlier.changed(state.current, Date.now());
+  if (changed !== undefined) message.outlier = changed;
+  if (id === null && message.rows.length === 0 && events.length === 0 && changed === undefined) return null;
+  return message;
+}
+
 const statsTimer = setInterval(() => {
-  const rows = stats.takeDeltas();
-  if (rows.length > 0) post({ type: "stats", id: null, rows });
+  const message = takeStats(null);
+  if (message !== null) post(message);
 }, init.statsIntervalMs);
 
 /** A compiled config waiting for the supervisor's commit (every worker compiled it). */
@@ -64,6 +80,7 @@ port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "prepare": {
       try {
+        pools.useSlots(message.slots);
         prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime, tracing) };
         post({ type: "prepared", seq: message.seq });
       } catch (e) {
@@ -86,6 +103,7 @@ port.on("message", (message: ToWorker) => {
       return;
     case "config": {
       try {
+        pools.useSlots(message.slots);
         // Swapped between requests: in-flight requests keep the table they started with.
         state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime, tracing);
         post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
@@ -95,7 +113,7 @@ port.on("message", (message: ToWorker) => {
       return;
     }
     case "flush":
-      post({ type: "stats", id: message.id, rows: stats.takeDeltas() });
+      post(takeStats(message.id)!);
       return;
     case "drain":
       void drain(message.timeoutMs);
@@ -123,7 +141,8 @@ async function drain(timeoutMs: number): Promise<void> {
   // bounded wait (the supervisor ends the worker 2 s after the drain timeout in any case).
   await Promise.race([tracing.shutdown(), new Promise((r) => setTimeout(r, TRACING_FLUSH_MS).unref())]);
   state.accessLog?.flush();
-  post({ type: "stats", id: null, rows: stats.takeDeltas() });
+  const last = takeStats(null);
+  if (last !== null) post(last);
   post({ type: "drained" });
   port.close();
 }

@@ -219,10 +219,15 @@ export class AuthStep implements AccessStep {
   private readonly methods: AuthMethod[];
   private readonly anonymous: CompiledConsumer | null;
   private readonly challenge: string[];
+  /** Policy names aligned with methods, and all of them (a request without any credential), for metrics. */
+  private readonly names: string[];
+  private readonly allNames: string;
 
   constructor(policies: readonly AuthPolicy[], dir: ConsumerDirectory) {
     this.methods = policies.map((p) =>
       p.type === "key-auth" ? new KeyAuth(p.config, dir) : p.type === "jwt" ? new JwtAuth(p.config, dir) : new BasicAuth(p.config, dir));
+    this.names = policies.map((p) => p.name);
+    this.allNames = this.names.join("+");
     const anon = this.methods.find((m) => m.anonymous !== undefined)?.anonymous;
     this.anonymous = anon === undefined ? null : dir.byName.get(anon) ?? null;
     this.challenge = ["www-authenticate", this.methods[0]!.challenge];
@@ -240,12 +245,16 @@ export class AuthStep implements AccessStep {
       pr.anonymous = true;
       return CONTINUE;
     }
+    pr.deniedBy = this.allNames;
+    pr.denyReason = "missing";
     sendPolicyError(pr, GatewayErrors.UNAUTHORIZED, this.challenge);
     return ANSWERED;
   }
 
   private decide(pr: PolicyRequest, result: MethodResult, method: AuthMethod): StepResult {
     if (result === VALID) return CONTINUE;
+    pr.deniedBy = this.names[this.methods.indexOf(method)] ?? this.allNames;
+    pr.denyReason = "invalid";
     sendPolicyError(pr, GatewayErrors.UNAUTHORIZED, ["www-authenticate", method.challenge], "Invalid credentials");
     return ANSWERED;
   }

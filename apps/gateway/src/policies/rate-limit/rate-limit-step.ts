@@ -134,6 +134,7 @@ export class RateLimitStep implements AccessStep {
       pr.addResponseHeader("ratelimit-reset", String(resetSeconds(spec, state)));
     }
     if (allowed) return CONTINUE;
+    pr.deniedBy = this.name;
     sendPolicyError(pr, this.error, ["retry-after", String(retryAfterSeconds(spec, state))]);
     return ANSWERED;
   }

@@ -8,8 +8,10 @@ export class AclStep implements AccessStep {
   private readonly allow: readonly string[] | null;
   private readonly deny: readonly string[] | null;
   readonly hideGroups: boolean;
+  private readonly name: string;
 
-  constructor(config: AclConfig) {
+  constructor(config: AclConfig, name: string) {
+    this.name = name;
     this.allow = config.allow.length > 0 ? config.allow : null;
     this.deny = config.deny.length > 0 ? config.deny : null;
     this.hideGroups = config.hide_groups_header;
@@ -22,6 +24,8 @@ export class AclStep implements AccessStep {
     else if (this.allow !== null) ok = this.allow.some((g) => groups.has(g));
     else ok = !this.deny!.some((g) => groups.has(g));
     if (ok) return CONTINUE;
+    pr.deniedBy = this.name;
+    pr.denyReason = "forbidden";
     sendPolicyError(pr, GatewayErrors.FORBIDDEN);
     return ANSWERED;
   }
