@@ -7,6 +7,12 @@ describe("readEnv", () => {
     const env = readEnv({ SWITCHYARD_DP_TOKEN: "t" });
     expect(env).toMatchObject({ SWITCHYARD_CP_URL: "http://127.0.0.1:4000", SWITCHYARD_PROXY_PORT: 8080, SWITCHYARD_ADMIN_PORT: 9901, SWITCHYARD_LABELS: {} });
     expect(env.SWITCHYARD_CACHE_DIR).toMatch(/\.data\/gateway$/);
+    expect(env.SWITCHYARD_HTTPS_PORT).toBeUndefined();
+  });
+
+  it("turns the HTTPS listener on with SWITCHYARD_HTTPS_PORT, and refuses a non-port", () => {
+    expect(readEnv({ SWITCHYARD_DP_TOKEN: "t", SWITCHYARD_HTTPS_PORT: "8443" }).SWITCHYARD_HTTPS_PORT).toBe(8443);
+    expect(() => readEnv({ SWITCHYARD_DP_TOKEN: "t", SWITCHYARD_HTTPS_PORT: "70000" })).toThrow(/SWITCHYARD_HTTPS_PORT/);
   });
 
   it("parses labels and requires a token unless standalone", () => {

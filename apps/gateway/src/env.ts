@@ -29,6 +29,8 @@ const EnvSchema = z
     SWITCHYARD_DP_TOKEN: z.string().min(1).optional(),
     SWITCHYARD_PROXY_PORT: port(8080),
     SWITCHYARD_PROXY_HOST: z.string().default("0.0.0.0"),
+    /** HTTPS listener (certificates from the config, by SNI); unset: no HTTPS listener. */
+    SWITCHYARD_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     SWITCHYARD_ADMIN_PORT: port(9901),
     SWITCHYARD_ADMIN_HOST: z.string().default("127.0.0.1"),
     SWITCHYARD_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),

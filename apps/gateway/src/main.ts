@@ -14,6 +14,7 @@ try {
 await runGatewayProcess({
   proxyPort: env.SWITCHYARD_PROXY_PORT,
   proxyHost: env.SWITCHYARD_PROXY_HOST,
+  httpsPort: env.SWITCHYARD_HTTPS_PORT ?? null,
   adminPort: env.SWITCHYARD_ADMIN_PORT,
   adminHost: env.SWITCHYARD_ADMIN_HOST,
   workers: env.SWITCHYARD_WORKERS,

@@ -62,7 +62,7 @@ export interface WorkerStats {
 }
 
 export type FromWorker =
-  | { type: "listening"; port: number }
+  | { type: "listening"; port: number; httpsPort: number | null }
   | { type: "listen-failed"; error: string }
   | { type: "applied"; seq: number; version: number; hash: string }
   | { type: "apply-failed"; seq: number; error: string }
@@ -73,6 +73,8 @@ export type FromWorker =
 export interface WorkerInit {
   index: number;
   port: number;
+  /** HTTPS listener port (0: pick one); null or absent: no HTTPS listener. */
+  httpsPort?: number | null;
   host: string;
   /** Applied before the worker starts listening, so a fresh worker never serves without config. */
   snapshot: Snapshot | null;

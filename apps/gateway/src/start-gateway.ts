@@ -22,6 +22,8 @@ export interface GatewayOptions {
   /** Proxy port (default 8080); 0 picks a free one. */
   proxyPort?: number;
   proxyHost?: string;
+  /** HTTPS proxy port, certificates from the config (SNI); 0 picks a free one; null/absent: off. */
+  httpsPort?: number | null;
   /** Admin port (default 9901); 0 picks a free one. */
   adminPort?: number;
   adminHost?: string;
@@ -54,6 +56,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   proxyPort: number;
+  /** null without an HTTPS listener. */
+  httpsPort: number | null;
   adminPort: number;
   nodeId: string;
   /** Where other parts register their counters and gauges for /metrics. */
@@ -108,6 +112,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     policies: policyShared.init,
     count: Math.max(1, options.workers ?? availableParallelism()),
     port: options.proxyPort ?? 8080,
+    httpsPort: options.httpsPort ?? null,
     host: options.proxyHost ?? "0.0.0.0",
     statsIntervalMs: options.statsIntervalMs ?? 500,
     accessLog: options.accessLog,
@@ -152,7 +157,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     metrics.configVersion = current.version;
     metrics.configCreatedAt = Date.parse(current.createdAt) || null;
   }
-  log("info", `proxy listening on ${options.proxyHost ?? "0.0.0.0"}:${workers.proxyPort} with ${options.workers ?? availableParallelism()} workers; admin on ${options.adminHost ?? "127.0.0.1"}:${admin.port}`);
+  const httpsNote = workers.proxyHttpsPort === null ? "" : ` (HTTPS on ${workers.proxyHttpsPort})`;
+  log("info", `proxy listening on ${options.proxyHost ?? "0.0.0.0"}:${workers.proxyPort}${httpsNote} with ${options.workers ?? availableParallelism()} workers; admin on ${options.adminHost ?? "127.0.0.1"}:${admin.port}`);
 
   async function applySnapshot(raw: unknown): Promise<SnapshotOutcome> {
     const announced = raw as { version?: unknown; hash?: unknown } | null;
@@ -226,6 +232,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let stopping: Promise<void> | null = null;
   return {
     proxyPort: workers.proxyPort,
+    httpsPort: workers.proxyHttpsPort,
     adminPort: admin.port,
     nodeId,
     metrics: metrics.registry,

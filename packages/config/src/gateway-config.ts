@@ -5,6 +5,7 @@ import { SettingsSchema } from "./settings.ts";
 import { ConsumerSchema } from "./consumer.ts";
 import { checkPolicyReferences } from "./policies/check-policy-references.ts";
 import { PolicySchema } from "./policies/policy.ts";
+import { CertificateSchema, checkCertificateHosts } from "./certificate.ts";
 
 /**
  * The whole declarative config: what `switchyard apply -f` takes, what the control plane stores
@@ -19,6 +20,8 @@ export const GatewayConfigSchema = z
     policies: z.array(PolicySchema).optional(),
     consumers: z.array(ConsumerSchema).optional(),
     settings: SettingsSchema.optional(),
+    /** Server certificates of the HTTPS listener, chosen by SNI; the first is the default. */
+    certificates: z.array(CertificateSchema).optional(),
   })
   .superRefine((config, ctx) => {
     const services = new Map<string, Set<string>>();
@@ -62,6 +65,8 @@ export const GatewayConfigSchema = z
         });
       });
     });
+
+    if (config.certificates !== undefined) checkCertificateHosts(config.certificates, ctx);
 
     if (config.policies !== undefined || config.consumers !== undefined) {
       checkPolicyReferences({

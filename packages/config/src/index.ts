@@ -5,6 +5,7 @@ export * from "./service.ts";
 export * from "./retries.ts";
 export * from "./settings.ts";
 export * from "./route.ts";
+export * from "./certificate.ts";
 export * from "./gateway-config.ts";
 export * from "./snapshot.ts";
 export * from "./protocol.ts";

@@ -3,6 +3,7 @@ import { DurationMs } from "./duration.ts";
 import { HostPatternSchema, NameSchema } from "./names.ts";
 import { checkRegex } from "./regex-safety.ts";
 import { RetriesSchema } from "./retries.ts";
+import { HttpsRedirectSchema } from "./certificate.ts";
 
 const SafeRegex = z.string().superRefine((source, ctx) => {
   const problem = checkRegex(source);
@@ -164,6 +165,8 @@ export const RouteSchema = z.object({
   maxRequestBodyBytes: z.number().int().min(0).max(1_099_511_627_776).optional(),
   /** Higher wins between routes that both match; ties go to the more specific route. */
   priority: z.number().int().min(-1000).max(1000).default(0),
+  /** Served over HTTPS only: plain-HTTP requests get this redirect (Kong protocols: [https]). */
+  httpsRedirect: HttpsRedirectSchema.optional(),
   rules: z.array(RuleSchema).min(1, "A route needs at least one rule").superRefine(checkRuleTargets),
 });
 export type Route = z.infer<typeof RouteSchema>;

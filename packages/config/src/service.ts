@@ -66,6 +66,14 @@ export const ConnectionPoolSchema = z.object({
     http2MaxRequests: Limit.optional(),
     /** 1 disables keep-alive to the upstream. */
     maxRequestsPerConnection: Limit.optional(),
+    /**
+     * UPGRADE: speak HTTP/2 to the targets (h2c with prior knowledge), one multiplexed connection
+     * per target (more only when its streams are all in use, up to tcp.maxConnections).
+     * DEFAULT and DO_NOT_UPGRADE: HTTP/1.1. Kong services with protocol grpc/grpcs import as UPGRADE.
+     */
+    h2UpgradePolicy: z.enum(["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"]).optional(),
+    /** HTTP/2: streams opened at once on one connection, at most what the upstream allows. */
+    maxConcurrentStreams: Limit.optional(),
   }).optional(),
 });
 export type ConnectionPool = z.infer<typeof ConnectionPoolSchema>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CidrSchema } from "./policies/edge-policies.ts";
 import { TracingSchema } from "./tracing.ts";
+import { GlobalHttpsRedirectSchema } from "./certificate.ts";
 
 /** Gateway-wide settings. */
 export const SettingsSchema = z.object({
@@ -12,5 +13,7 @@ export const SettingsSchema = z.object({
   trustedProxies: z.array(CidrSchema).default([]),
   /** Trace context propagation and span export; optional so configs without it keep their hash. */
   tracing: TracingSchema.optional(),
+  /** Plain-HTTP requests for these hosts (all when none are listed) are redirected to HTTPS. */
+  httpsRedirect: GlobalHttpsRedirectSchema.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -2,6 +2,7 @@ import type { GatewayConfig, Route, Rule, RuleMatch, Service, StringMatch, Traff
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
 import { compileRuleActions } from "./compile-rule-actions.ts";
 import { checkJwtCredentials } from "./jwt-keys.ts";
+import { checkCertificates } from "./tls-certificates.ts";
 import { buildRouteIndex } from "./route-index.ts";
 
 /** Below this many entries a linear scan beats the index lookup. */
@@ -51,11 +52,17 @@ export function compileConfig(config: GatewayConfig): CompiledConfig {
   // Policies compile in the gateway only, but its credential keys are checked here so the
   // control plane's dry run refuses what every data plane would nack.
   checkJwtCredentials(config.consumers ?? []);
+  // The gateway builds its TLS contexts from these; a key that doesn't fit is refused here.
+  checkCertificates(config.certificates ?? []);
+  const redirect = config.settings?.httpsRedirect;
 
   const sorted = entries.map((e) => e.entry);
   return Object.freeze({
     index: sorted.length >= INDEX_FROM_ENTRIES ? buildRouteIndex(sorted) : null,
     trustedProxies: Object.freeze([...(config.settings?.trustedProxies ?? [])]),
+    httpsRedirect: redirect
+      ? Object.freeze({ status: redirect.status, port: redirect.port ?? null, hosts: Object.freeze(redirect.hosts.map(hostMatcher)) })
+      : null,
     entries: Object.freeze(sorted),
     routes: Object.freeze(routes),
     destinations: Object.freeze(destinations),
@@ -87,15 +94,17 @@ function compareEntries(a: RouteEntry, b: RouteEntry): number {
   return ma - mb;
 }
 
+function hostMatcher(h: string): HostMatcher {
+  const host = h.toLowerCase();
+  return Object.freeze(host.startsWith("*.")
+    ? { kind: "wildcard" as const, suffix: host.slice(1) }
+    : { kind: "exact" as const, value: host });
+}
+
 function compileRoute(route: Route, at: string, services: Map<string, Service>, destinations: CompiledDestination[]): CompiledRoute {
   const hosts: HostMatcher[] = route.hosts.length === 0
     ? [Object.freeze({ kind: "any" as const })]
-    : route.hosts.map((h) => {
-        const host = h.toLowerCase();
-        return Object.freeze(host.startsWith("*.")
-          ? { kind: "wildcard" as const, suffix: host.slice(1) }
-          : { kind: "exact" as const, value: host });
-      });
+    : route.hosts.map(hostMatcher);
 
   const pathType = route.path.type;
   let pathValue = route.path.value;
@@ -127,6 +136,7 @@ function compileRoute(route: Route, at: string, services: Map<string, Service>, 
     methods: route.methods.length > 0 ? new Set<string>(route.methods) : null,
     stripPath: route.stripPath,
     maxBodyBytes: route.maxRequestBodyBytes ?? null,
+    httpsRedirect: route.httpsRedirect ? Object.freeze({ status: route.httpsRedirect.status, port: route.httpsRedirect.port ?? null }) : null,
     rules: frozenRules,
     results: [],
   };

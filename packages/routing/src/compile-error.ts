@@ -24,6 +24,7 @@ export const CompileErrorCode = {
   StripPathRegex: "SY_COMPILE_STRIP_PATH_REGEX",
   NoWeight: "SY_COMPILE_NO_WEIGHT",
   InvalidCredential: "SY_COMPILE_INVALID_CREDENTIAL",
+  InvalidCertificate: "SY_COMPILE_INVALID_CERTIFICATE",
 } as const;
 
 /** True for a ConfigCompileError, also one that crossed a thread boundary as a plain object. */

@@ -72,6 +72,10 @@ export interface CompiledPoolLimits {
   /** 0: unlimited. */
   readonly maxRequestsPerConnection: number;
   readonly connectTimeoutMs: number;
+  /** HTTP/2 to the targets (h2UpgradePolicy UPGRADE). */
+  readonly http2: boolean;
+  /** HTTP/2 streams per connection on our side (the upstream's own limit applies too); Infinity: none. */
+  readonly maxConcurrentStreams: number;
 }
 
 export interface CompiledOutlierDetection {
@@ -131,6 +135,18 @@ export interface CompiledRedirect {
   readonly port: number | null;
 }
 
+/** Plain-HTTP requests are sent to HTTPS: `status` 301/302/307/308 with a Location, or 426. */
+export interface CompiledHttpsRedirect {
+  readonly status: number;
+  /** Port for the Location; null: the gateway's HTTPS port. */
+  readonly port: number | null;
+}
+
+export interface CompiledGlobalHttpsRedirect extends CompiledHttpsRedirect {
+  /** Hosts it applies to; empty: every host. */
+  readonly hosts: readonly HostMatcher[];
+}
+
 export interface CompiledDirectResponse {
   readonly status: number;
   readonly body: Uint8Array;
@@ -188,6 +204,8 @@ export interface CompiledRoute {
   readonly stripPath: boolean;
   /** Largest request body in bytes; null: no limit. */
   readonly maxBodyBytes: number | null;
+  /** Served over HTTPS only; null: served on both listeners. */
+  readonly httpsRedirect: CompiledHttpsRedirect | null;
   readonly rules: readonly CompiledRule[];
   /** One match result per rule, built once so matching allocates nothing. */
   readonly results: readonly RouteMatch[];
@@ -202,6 +220,8 @@ export interface RouteEntry {
 export interface CompiledConfig {
   /** settings.trustedProxies as written (CIDRs); empty: no proxy is trusted. */
   readonly trustedProxies: readonly string[];
+  /** settings.httpsRedirect; null when none. */
+  readonly httpsRedirect: CompiledGlobalHttpsRedirect | null;
   /** Entries sorted by priority, then host specificity, then path specificity, then config order. */
   readonly entries: readonly RouteEntry[];
   readonly routes: readonly CompiledRoute[];

@@ -1,7 +1,8 @@
 export { compileConfig } from "./compile-config.ts";
 export { ConfigCompileError, CompileErrorCode, isConfigCompileError } from "./compile-error.ts";
 export { canonicalizePath } from "./canonicalize-path.ts";
-export { matchRoute, normalizeHost } from "./match-route.ts";
+export { hostMatches, matchRoute, normalizeHost } from "./match-route.ts";
+export { checkCertificates } from "./tls-certificates.ts";
 export { pickDestination } from "./pick-destination.ts";
 export { forwardPath } from "./strip-path.ts";
 export { upstreamPath } from "./rewrite-path.ts";

@@ -31,7 +31,8 @@ export function normalizeHost(raw: string | null | undefined): string {
   return host.toLowerCase();
 }
 
-function hostMatches(m: HostMatcher, host: string): boolean {
+/** Whether a normalized host (see normalizeHost) fits a host pattern. */
+export function hostMatches(m: HostMatcher, host: string): boolean {
   if (m.kind === "any") return true;
   if (m.kind === "exact") return host === m.value;
   return host.length > m.suffix.length && host.endsWith(m.suffix);

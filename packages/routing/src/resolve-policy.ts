@@ -51,6 +51,8 @@ export function resolvePool(policy: TrafficPolicy | undefined): CompiledPoolLimi
     maxRequests: cp?.http?.http2MaxRequests ?? Infinity,
     maxRequestsPerConnection: cp?.http?.maxRequestsPerConnection ?? 0,
     connectTimeoutMs: cp?.tcp?.connectTimeoutMs ?? policy?.timeouts?.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    http2: cp?.http?.h2UpgradePolicy === "UPGRADE",
+    maxConcurrentStreams: cp?.http?.maxConcurrentStreams ?? Infinity,
   });
 }
 

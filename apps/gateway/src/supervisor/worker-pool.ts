@@ -25,6 +25,8 @@ interface Slot {
 export interface WorkerPoolOptions {
   count: number;
   port: number;
+  /** HTTPS listener port (0: pick one); null: none. */
+  httpsPort?: number | null;
   host: string;
   statsIntervalMs: number;
   accessLog?: AccessLogOptions;
@@ -49,6 +51,7 @@ export class WorkerPool {
   private seq = 0;
   private committedSeq = 0;
   private port: number;
+  private httpsPort: number | null;
   private stopping = false;
   /** Workers replaced after exiting unexpectedly, since start. */
   restarts = 0;
@@ -64,10 +67,16 @@ export class WorkerPool {
     this.options = options;
     this.port = options.port;
     this.upstream = new UpstreamSlots(options.count, options.log);
+    this.httpsPort = options.httpsPort ?? null;
   }
 
   get proxyPort(): number {
     return this.port;
+  }
+
+  /** The HTTPS listener's port; null without one. */
+  get proxyHttpsPort(): number | null {
+    return this.httpsPort;
   }
 
   get liveWorkers(): number {
@@ -89,6 +98,7 @@ export class WorkerPool {
     const init: WorkerInit = {
       index,
       port: this.port,
+      httpsPort: this.httpsPort,
       host: this.options.host,
       snapshot: this.snapshot,
       seq: this.committedSeq,
@@ -110,6 +120,7 @@ export class WorkerPool {
           case "listening":
             slot.listening = true;
             if (this.port === 0) this.port = message.port;
+            if (this.httpsPort === 0) this.httpsPort = message.httpsPort;
             if (!settled) { settled = true; resolve(); }
             return;
           case "listen-failed":

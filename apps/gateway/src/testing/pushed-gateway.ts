@@ -18,10 +18,10 @@ export interface PushedGateway {
  * The setup most proxy suites share: a gateway connected to a fake control plane over the real
  * protocol, a keep-alive client to its proxy port, and `apply` to push config versions.
  */
-export async function startPushedGateway(opts: { workers: number; connections: number; accessLog?: AccessLogOptions }): Promise<PushedGateway> {
+export async function startPushedGateway(opts: { workers: number; connections: number; accessLog?: AccessLogOptions; httpsPort?: number }): Promise<PushedGateway> {
   const cp = await FakeControlPlane.start();
   const gw = await startGateway({
-    proxyPort: 0, adminPort: 0, workers: opts.workers, cacheDir: null, logger: captureLogger(), accessLog: opts.accessLog,
+    proxyPort: 0, adminPort: 0, workers: opts.workers, httpsPort: opts.httpsPort ?? null, cacheDir: null, logger: captureLogger(), accessLog: opts.accessLog,
     controlPlane: { url: cp.url, token: cp.token, minBackoffMs: 50, maxBackoffMs: 200 },
   });
   const client = proxyClient(gw.proxyPort, opts.connections);

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect as connectH2 } from "node:http2";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 
@@ -7,6 +8,8 @@ interface Probe {
   host: string;
   port: number;
   check: HealthCheck;
+  /** The service speaks HTTP/2 (h2UpgradePolicy UPGRADE): probed over h2c. */
+  http2: boolean;
   healthy: boolean;
   passes: number;
   failures: number;
@@ -16,6 +19,7 @@ interface Probe {
 
 /** A request that answers 200-399 within the timeout passes. */
 function probeOnce(p: Probe): Promise<boolean> {
+  if (p.http2) return probeOnceH2(p);
   return new Promise((resolve) => {
     let settled = false;
     const done = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
@@ -27,6 +31,29 @@ function probeOnce(p: Probe): Promise<boolean> {
     req.on("timeout", () => { req.destroy(); done(false); });
     req.on("error", () => done(false));
     req.end();
+  });
+}
+
+/** The same check over a fresh HTTP/2 (h2c) connection, closed afterwards. */
+function probeOnceH2(p: Probe): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const session = connectH2(p.origin);
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), p.check.timeoutMs);
+    session.on("error", () => done(false));
+    const stream = session.request({ ":method": "GET", ":path": p.check.path, "user-agent": "switchyard-health-check" }, { endStream: true });
+    stream.on("response", (headers) => {
+      const status = Number(headers[":status"]);
+      done(status >= 200 && status < 400);
+    });
+    stream.on("error", () => done(false));
   });
 }
 
@@ -49,13 +76,14 @@ export class HealthChecker {
 
   /** Checks the targets of the services that configure a health check; forgets the others. */
   update(config: GatewayConfig | null): void {
-    const wanted = new Map<string, { host: string; port: number; check: HealthCheck }>();
+    const wanted = new Map<string, { host: string; port: number; check: HealthCheck; http2: boolean }>();
     for (const service of config?.services ?? []) {
       if (!service.healthCheck) continue;
+      const http2 = service.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE";
       for (const t of service.targets) {
         const host = t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host;
         const origin = `http://${host}:${t.port}`;
-        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck });
+        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck, http2 });
       }
     }
     for (const [origin, p] of this.probes) {
@@ -69,10 +97,11 @@ export class HealthChecker {
       if (existing) {
         const changedInterval = existing.check.intervalMs !== w.check.intervalMs;
         existing.check = w.check;
+        existing.http2 = w.http2;
         if (changedInterval && existing.timer && !existing.running) { clearTimeout(existing.timer); this.schedule(existing, 0); }
         continue;
       }
-      const p: Probe = { origin, host: w.host, port: w.port, check: w.check, healthy: true, passes: 0, failures: 0, timer: null, running: false };
+      const p: Probe = { origin, host: w.host, port: w.port, check: w.check, http2: w.http2, healthy: true, passes: 0, failures: 0, timer: null, running: false };
       this.probes.set(origin, p);
       this.schedule(p, 0);
     }

@@ -5,6 +5,7 @@ import { HostRegistry } from "./host-state.ts";
 import type { H1Callbacks } from "./h1-connection.ts";
 import { H1Pool } from "./h1-pool.ts";
 import type { UpstreamMemory, UpstreamSlotMap } from "./upstream-memory.ts";
+import { H2Pool, type H2Callbacks } from "./h2-pool.ts";
 
 /** Longest pause between two upstream body reads on the lean client. */
 const BODY_IDLE_TIMEOUT_MS = 300_000;
@@ -27,6 +28,10 @@ export class PoolRegistry {
   readonly hosts: HostRegistry;
   /** Per-cluster counters (active requests, retries; shared by the process's workers), across configs. */
   readonly clusters: ClusterRegistry;
+  /** HTTP/2 pools (destinations with h2UpgradePolicy UPGRADE), by the same keys. */
+  private readonly h2Pools = new Map<string, H2Pool>();
+  /** Set by the proxy before the first table is built; without it there are no HTTP/2 pools. */
+  h2Callbacks: H2Callbacks | null = null;
   private readonly retiring = new Map<string, NodeJS.Timeout>();
 
   /** `memory`: the process's shared upstream memory as worker `worker` sees it; null: private state. */
@@ -43,7 +48,8 @@ export class PoolRegistry {
 
   static key(target: CompiledTarget, dest: CompiledDestination): string {
     const p = dest.pool;
-    return `${target.origin}|${p.connectTimeoutMs}|${dest.idleTimeoutMs ?? ""}|${p.maxConnections}|${p.maxRequestsPerConnection}`;
+    const h2 = p.http2 ? `|h2|${p.maxConcurrentStreams}|${p.maxPending}` : "";
+    return `${target.origin}|${p.connectTimeoutMs}|${dest.idleTimeoutMs ?? ""}|${p.maxConnections}|${p.maxRequestsPerConnection}${h2}`;
   }
 
   get(target: CompiledTarget, dest: CompiledDestination): Pool {
@@ -70,9 +76,31 @@ export class PoolRegistry {
     return pool;
   }
 
-  /** The lean pool for a plain-HTTP target, or null (no callbacks set, or not plain HTTP). */
+  /** The HTTP/2 pool of a target whose destination speaks HTTP/2, else null. */
+  h2(target: CompiledTarget, dest: CompiledDestination): H2Pool | null {
+    if (this.h2Callbacks === null || !dest.pool.http2) return null;
+    const key = PoolRegistry.key(target, dest);
+    let pool = this.h2Pools.get(key);
+    if (!pool) {
+      const limits = dest.pool;
+      pool = new H2Pool({
+        origin: target.origin,
+        connectTimeoutMs: limits.connectTimeoutMs,
+        maxConnections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : Infinity,
+        maxPending: limits.maxPending,
+        maxConcurrentStreams: limits.maxConcurrentStreams,
+        maxRequestsPerConnection: limits.maxRequestsPerConnection,
+        idleTimeoutMs: dest.idleTimeoutMs ?? 60_000,
+        bodyIdleTimeoutMs: BODY_IDLE_TIMEOUT_MS,
+      }, this.h2Callbacks);
+      this.h2Pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** The lean pool for a plain-HTTP/1.1 target, or null (no callbacks set, HTTP/2, or not plain HTTP). */
   h1(target: CompiledTarget, dest: CompiledDestination): H1Pool | null {
-    if (this.h1Callbacks === null || !target.origin.startsWith("http://")) return null;
+    if (this.h1Callbacks === null || dest.pool.http2 || !target.origin.startsWith("http://")) return null;
     const key = PoolRegistry.key(target, dest);
     let pool = this.h1Pools.get(key);
     if (!pool) {
@@ -101,6 +129,8 @@ export class PoolRegistry {
         void pool.close().catch(() => {});
         this.h1Pools.get(key)?.close();
         this.h1Pools.delete(key);
+        this.h2Pools.get(key)?.close();
+        this.h2Pools.delete(key);
       }, RETIRE_AFTER_MS);
       timer.unref();
       this.retiring.set(key, timer);
@@ -114,6 +144,8 @@ export class PoolRegistry {
     this.pools.clear();
     for (const p of this.h1Pools.values()) p.destroy();
     this.h1Pools.clear();
+    for (const p of this.h2Pools.values()) p.destroy();
+    this.h2Pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
   }
 }

@@ -10,6 +10,8 @@ export const Failure = {
   ConnectFailure: 1,
   Reset: 2,
   Timeout: 3,
+  /** HTTP/2: the upstream refused the stream (never processed). */
+  RefusedStream: 4,
 } as const;
 
 export function methodRetriable(policy: CompiledRetryPolicy, method: string): boolean {
@@ -27,6 +29,7 @@ export function statusRetriable(policy: CompiledRetryPolicy, status: number): bo
 export function failureRetriable(policy: CompiledRetryPolicy, failure: number): boolean {
   if (failure === Failure.ConnectFailure) return policy.connectFailure;
   if (failure === Failure.Timeout) return policy.reset || policy.gatewayError;
+  if (failure === Failure.RefusedStream) return policy.refusedStream || policy.reset;
   return policy.reset;
 }
 

@@ -20,6 +20,17 @@ describe("upstreamRequestHeaders", () => {
     });
   });
 
+  it("on the HTTPS listener: proto https and a Forwarded element; a trusted proxy's chain is extended", () => {
+    const spoofed = upstreamRequestHeaders({ host: "api.example.com:8443", forwarded: "for=6.6.6.6;proto=http", "x-forwarded-proto": "http" }, { ...info, remoteAddress: "2001:db8::1", secure: true });
+    expect(spoofed["x-forwarded-proto"]).toBe("https");
+    expect(spoofed.forwarded).toBe('for="[2001:db8::1]";host="api.example.com:8443";proto=https');
+    const trusted = upstreamRequestHeaders({ host: "api.example.com", forwarded: "for=203.0.113.9;proto=https" }, { ...info, trustedPeer: true, secure: true });
+    expect(trusted.forwarded).toBe("for=203.0.113.9;proto=https, for=10.1.2.3;host=api.example.com;proto=https");
+    expect(trusted["x-forwarded-proto"]).toBe("https");
+    // The plain listener adds no Forwarded of its own.
+    expect(upstreamRequestHeaders({ host: "api.example.com" }, info).forwarded).toBeUndefined();
+  });
+
   it("keeps a sane x-request-id and replaces a bad one", () => {
     expect(upstreamRequestHeaders({ "x-request-id": "req-1" }, info)["x-request-id"]).toBe("req-1");
     expect(upstreamRequestHeaders({ "x-request-id": "a b" }, info)["x-request-id"]).not.toBe("a b");

@@ -44,6 +44,18 @@ export interface ForwardInfo {
   authority: string;
   /** The peer is a trusted proxy: its forwarding headers are extended, not replaced. */
   trustedPeer?: boolean;
+  /** The request came in over the HTTPS listener. */
+  secure?: boolean;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** One RFC 7239 element for this hop (HTTPS listener): for, host and proto=https. */
+function forwardedElement(remoteAddress: string, host: string | undefined): string {
+  const forIp = remoteAddress.includes(":") ? `"[${remoteAddress}]"` : remoteAddress;
+  let out = `for=${forIp}`;
+  if (host !== undefined && host !== "") out += `;host=${TOKEN.test(host) ? host : `"${host.replace(/["\\]/g, "")}"`}`;
+  return `${out};proto=https`;
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -65,15 +77,22 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, info: Forwa
     // From a trusted proxy: keep the chain it reports and add the hop it came from.
     const xff = headers["x-forwarded-for"];
     out["x-forwarded-for"] = xff === undefined ? info.remoteAddress : `${Array.isArray(xff) ? xff.join(", ") : xff}, ${info.remoteAddress}`;
-    out["x-forwarded-proto"] = first(headers["x-forwarded-proto"]) ?? "http";
+    out["x-forwarded-proto"] = first(headers["x-forwarded-proto"]) ?? (info.secure === true ? "https" : "http");
     const fhost = first(headers["x-forwarded-host"]) ?? headers.host;
     if (fhost !== undefined) out["x-forwarded-host"] = fhost;
-    if (headers.forwarded !== undefined) out.forwarded = headers.forwarded;
+    if (info.secure === true) {
+      const own = forwardedElement(info.remoteAddress, headers.host);
+      const prior = headers.forwarded;
+      out.forwarded = prior === undefined ? own : `${Array.isArray(prior) ? prior.join(", ") : prior}, ${own}`;
+    } else if (headers.forwarded !== undefined) out.forwarded = headers.forwarded;
   } else {
     // Not from a trusted proxy: client-sent forwarding headers are not believed.
     out["x-forwarded-for"] = info.remoteAddress;
-    out["x-forwarded-proto"] = "http";
     if (headers.host !== undefined) out["x-forwarded-host"] = headers.host;
+    if (info.secure === true) {
+      out["x-forwarded-proto"] = "https";
+      out.forwarded = forwardedElement(info.remoteAddress, headers.host);
+    } else out["x-forwarded-proto"] = "http";
   }
   const id = headers["x-request-id"];
   out["x-request-id"] = typeof id === "string" && REQUEST_ID.test(id) ? id : randomUUID();
@@ -114,4 +133,15 @@ export function responseHeadersFromFlat(flat: readonly string[], connection: str
 /** Whether a Connection header names headers beyond keep-alive/close (which must then be dropped). */
 export function connectionNamesHeaders(connection: string): boolean {
   return connection !== "" && connectionTokens(connection) !== null;
+}
+
+/** HTTP/2 response headers (or trailers) for the client: pseudo-headers and hop-by-hop ones left out. */
+export function h2ResponseHeaders(headers: Record<string, string | string[] | number | undefined>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (name.charCodeAt(0) === 58 /* ":" */ || DROP_RESPONSE.has(name)) continue;
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }

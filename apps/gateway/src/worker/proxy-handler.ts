@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders as IncomingHttpHeaders2 } from "node:http2";
 import { Writable, type Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import {
@@ -13,11 +14,12 @@ import {
 } from "../upstream/retry-decision.ts";
 import type { AccessLog } from "./access-log.ts";
 import {
-  clientResponseHeaders, connectionNamesHeaders, DROP_RESPONSE, responseHeadersFromFlat, upstreamRequestHeaders,
+  clientResponseHeaders, connectionNamesHeaders, DROP_RESPONSE, h2ResponseHeaders, responseHeadersFromFlat, upstreamRequestHeaders,
 } from "./forward-headers.ts";
 import { requestHead } from "./request-head.ts";
 import { H1Error, type H1Callbacks, type H1Connection, type H1PoolLike, type H1Sink } from "../upstream/h1-connection.ts";
 import type { PoolRegistry } from "../upstream/pool-registry.ts";
+import { H2_REFUSED_STREAM, toH2Headers, type H2Attempt, type H2Callbacks } from "../upstream/h2-pool.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
@@ -31,6 +33,7 @@ import { applyResponsePolicies, applyUpstreamPolicies, runAccess } from "../poli
 import { cacheSink } from "../policies/cache/cache-sink.ts";
 import { newSpanId, setTraceHeaders, startTrace, validSpanId, type RequestTrace } from "./trace-context.ts";
 import type { AttemptSpan, ServerSpan } from "../tracing/span-sink.ts";
+import { globalHttpsRedirect, PLAIN_LISTENER, routeHttpsRedirect, sendHttpsRedirect, type ListenerInfo } from "./https-redirect.ts";
 
 /** Header on every response the gateway makes itself, carrying the response flag. */
 export const FLAG_HEADER = "x-switchyard-flag";
@@ -53,6 +56,8 @@ const PERMIT_ACTIVE = 2;
  * `opaque`, so the callbacks below are shared, not created per request.
  */
 interface Exchange {
+  /** The HTTP/2 try in progress (HTTP/2 destinations). */
+  h2: H2Attempt | null;
   h1Conn: H1Connection | null;
   h1Pool: H1PoolLike | null;
   h1Head: string;
@@ -79,6 +84,8 @@ interface Exchange {
   readonly peerIp: string;
   /** The peer is a trusted proxy: its forwarding headers are passed on. */
   readonly peerTrusted: boolean;
+  /** Came in over the HTTPS listener (X-Forwarded-Proto https). */
+  readonly secure: boolean;
   /** Set when the request body went over the route's limit. */
   bodyTooLarge: boolean;
   /** Consumer name once the access phase identified one ("" before or without one). */
@@ -200,7 +207,17 @@ function attempt(ex: Exchange): void {
   ex.tryTimedOut = false;
   ex.discarding = false;
   const perTry = ex.retry?.perTryTimeoutMs ?? null;
-  if (host.tryAcquire(limits.maxConnections)) {
+  const h2 = runtime.h2[index] ?? null;
+  if (h2 !== null) {
+    // HTTP/2: the pool knows its sessions and streams and queues only when every session is at
+    // its stream limit; the host permit just counts the request in flight (least-request).
+    if (h2.overloaded()) {
+      ex.host = null;
+      return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
+    }
+    host.begin();
+    ex.permit = PERMIT_ACTIVE;
+  } else if (host.tryAcquire(limits.maxConnections)) {
     ex.permit = PERMIT_ACTIVE;
   } else if (host.enqueue(ex, limits.maxConnections, limits.maxPending, startQueued)) {
     ex.permit = PERMIT_QUEUED;
@@ -236,7 +253,7 @@ function send(ex: Exchange): void {
   const rule = ex.match.rule;
   const authority = rule.rewrite?.authority ?? target.authority;
   if (headers === null) {
-    headers = upstreamRequestHeaders(ex.req.headers, { remoteAddress: ex.peerIp, authority, trustedPeer: ex.peerTrusted });
+    headers = upstreamRequestHeaders(ex.req.headers, { remoteAddress: ex.peerIp, authority, trustedPeer: ex.peerTrusted, secure: ex.secure });
     if (rule.requestHeaders !== null) applyHeaderOps(headers, rule.requestHeaders);
     ex.upstreamHeaders = headers;
     ex.requestId = headers["x-request-id"] as string;
@@ -246,6 +263,12 @@ function send(ex: Exchange): void {
   }
   setTraceHeaders(headers, ex.trace, ex.trace.span === null ? newSpanId() : attemptSpanId(ex, target.host, target.port));
   const body = ex.body;
+  const h2 = runtime.h2[index] ?? null;
+  if (h2 !== null && ex.method !== "CONNECT") {
+    const te = ex.req.headers.te;
+    ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, te !== undefined && te.includes("trailers")), body, tryMs);
+    return;
+  }
   const h1 = runtime.h1[index] ?? null;
   if (h1 !== null && (body === null || Buffer.isBuffer(body)) && ex.method !== "CONNECT") {
     const head = requestHead(ex.method, ex.path, headers, body, ex.policy !== null || rule.requestHeaders !== null);
@@ -296,7 +319,8 @@ function abortTry(ex: Exchange): void {
     upstreamDone(ex, ABORTED);
     return;
   }
-  if (ex.h1Pool !== null) ex.h1Pool.abort(ex, ABORTED);
+  if (ex.h2 !== null) ex.h2.abort(ABORTED);
+  else if (ex.h1Pool !== null) ex.h1Pool.abort(ex, ABORTED);
   else ex.controller?.abort();
 }
 
@@ -401,10 +425,35 @@ function onH1Done(e: unknown, err: Error | null): void {
   upstreamDone(e as Exchange, err);
 }
 
+function onH2Headers(e: unknown, status: number, headers: IncomingHttpHeaders2): Writable | null {
+  const ex = e as Exchange;
+  const flag = acceptHead(ex, status);
+  if (flag < 0) return null;
+  return relayHead(ex, status, h2ResponseHeaders(headers), flag, contentLength(headers as Record<string, string | string[] | undefined>));
+}
+
+/** Upstream trailers (gRPC status) go on to the client when its response is chunked. */
+function onH2Trailers(e: unknown, trailers: IncomingHttpHeaders2): void {
+  const ex = e as Exchange;
+  if (!ex.relayed || ex.res.destroyed) return;
+  try {
+    ex.res.addTrailers(h2ResponseHeaders(trailers) as Record<string, string>);
+  } catch {
+    // A trailer Node refuses is dropped; the body still goes through.
+  }
+}
+
+function onH2Done(e: unknown, err: Error | null): void {
+  const ex = e as Exchange;
+  ex.h2 = null;
+  upstreamDone(ex, err);
+}
+
 /** The lean client's callbacks; set on the pool registry before the first table is built. */
 export function useLeanUpstreamClient(pools: PoolRegistry): void {
   pools.h1Callbacks = { onHeaders: onH1Headers, onDone: onH1Done } as H1Callbacks;
   pools.h1DropResponse = DROP_RESPONSE;
+  pools.h2Callbacks = { onHeaders: onH2Headers, onTrailers: onH2Trailers, onDone: onH2Done } satisfies H2Callbacks;
 }
 
 function onUpstreamDone(err: Error | null, data: Dispatcher.StreamData<Exchange>): void {
@@ -450,7 +499,8 @@ function upstreamDone(ex: Exchange, err: Error | null): void {
   if (err === null) return finish(ex);
   const error = classifyUpstreamError(err, ex.routeTimedOut || ex.tryTimedOut);
   const failure = error === GatewayErrors.UPSTREAM_CONNECT_FAILURE ? Failure.ConnectFailure
-    : error === GatewayErrors.UPSTREAM_TIMEOUT ? Failure.Timeout : Failure.Reset;
+    : error === GatewayErrors.UPSTREAM_TIMEOUT ? Failure.Timeout
+    : (err as { code?: string }).code === H2_REFUSED_STREAM ? Failure.RefusedStream : Failure.Reset;
   const od = ex.dest.outlier;
   if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, LOCAL_FAILURE, Date.now())) ex.runtime.ejections[ex.targetIndex]!.count++;
   if (!ex.routeTimedOut && ex.retry !== null && failureRetriable(ex.retry, failure)) {
@@ -511,7 +561,9 @@ function bufferThenSend(ex: Exchange, expected: number): void {
   });
 }
 
-export function createProxyHandler(state: ProxyState) {
+/** The request handler of one listener (plain HTTP, or HTTPS with `listener.secure`). */
+export function createProxyHandler(state: ProxyState, listener: ListenerInfo = PLAIN_LISTENER) {
+  const secure = listener.secure;
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const rt = state.current;
     const start = performance.now();
@@ -527,12 +579,27 @@ export function createProxyHandler(state: ProxyState) {
     }
 
     const rawQuery = q === -1 ? "" : rawUrl.slice(q);
+    if (!secure && rt.table.httpsRedirect !== null) {
+      // Gateway-wide (Istio Gateway httpsRedirect): for its hosts, before any route is chosen.
+      const redirect = globalHttpsRedirect(rt, req);
+      if (redirect !== null) {
+        return sendHttpsRedirect({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "", trace }, res, rt.unroutedSlot, redirect, listener, path + rawQuery);
+      }
+    }
     const query = rt.needsQuery && q !== -1 ? new URLSearchParams(rawQuery.slice(1)) : null;
     const match = matchRoute(rt.table, { method, host: req.headers.host, path, headers: req.headers, query });
     if (match === null) {
       return reply({ accessLog, req, start, rule: -1, target: "", upstreamMs: -1, requestId: "", trace }, res, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
     }
 
+    if (!secure && match.route.httpsRedirect !== null) {
+      // The route is HTTPS-only (Kong protocols: [https]): answered before its policies run.
+      const redirect = routeHttpsRedirect(rt, match.route, req);
+      if (redirect !== null) {
+        const slot = rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot;
+        return sendHttpsRedirect({ accessLog, req, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", trace }, res, slot, redirect, listener, path + rawQuery);
+      }
+    }
     const rule = match.rule;
     const peerIp = plainIp(req.socket.remoteAddress ?? "");
     let clientIp = peerIp, peerTrusted = false;
@@ -544,9 +611,9 @@ export function createProxyHandler(state: ProxyState) {
       if (clientIp !== peerIp) (req as IncomingMessage & { clientIp?: string }).clientIp = clientIp;
     }
     const ex: Exchange = {
-      h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
+      h2: null, h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
-      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, state: null, hash: 0,
+      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, state: null, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,

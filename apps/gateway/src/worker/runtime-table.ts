@@ -6,11 +6,13 @@ import type { ClusterState } from "../upstream/cluster-state.ts";
 import { TrustedProxies } from "@switchyard/config/client-address";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import type { H1Pool } from "../upstream/h1-pool.ts";
+import type { H2Pool } from "../upstream/h2-pool.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
 import type { EventCell, EventCounters } from "./event-counters.ts";
 import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
 import { dryRunPolicyRuntime, type PolicyRuntime } from "../policies/policy-runtime.ts";
 import type { TracingRuntime, TracingSettings } from "../tracing/tracing-runtime.ts";
+import { buildTlsContexts, type TlsContexts } from "./tls-contexts.ts";
 
 export interface DestinationRuntime {
   readonly dest: CompiledDestination;
@@ -20,6 +22,8 @@ export interface DestinationRuntime {
   readonly pools: readonly Pool[];
   /** Lean HTTP/1.1 pools aligned with dest.targets (null entries: undici only). */
   readonly h1: readonly (H1Pool | null)[];
+  /** HTTP/2 pools aligned with dest.targets (null entries: HTTP/1.1). */
+  readonly h2: readonly (H2Pool | null)[];
   readonly slot: StatSlot;
   /** Retries sent to this destination (labels route, service, subset). */
   readonly retries: EventCell;
@@ -49,11 +53,24 @@ export interface RuntimeTable {
   readonly tracing: TracingSettings;
   /** The worker's event counters (rate-limited and auth-rejected responses are counted per request). */
   readonly events: EventCounters;
+  /** Certificates of the HTTPS listener; null in a worker without one. */
+  readonly tls: TlsContexts | null;
+}
+
+export interface RuntimeTableOptions {
+  /** Build TLS contexts (the worker has an HTTPS listener). */
+  tls?: boolean;
+  /** The table being replaced: unchanged certificates keep their contexts. */
+  previous?: RuntimeTable | null;
+  /** The worker's span export; switched to the new settings on commit. */
+  tracing?: TracingRuntime | null;
 }
 
 /** Compiles and swaps in one step (a worker's first config, a replacement worker's catch-up). */
-export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, tracing: TracingRuntime | null = null): RuntimeTable {
-  const prepared = prepareRuntimeTable(snapshot, pools, stats, policyRuntime, tracing);
+export function buildRuntimeTable(
+  snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, options: RuntimeTableOptions = {},
+): RuntimeTable {
+  const prepared = prepareRuntimeTable(snapshot, pools, stats, policyRuntime, options);
   prepared.commit();
   return prepared.table;
 }
@@ -64,8 +81,12 @@ export function buildRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry
  * exporter to the new settings. Throws what the compile throws, so a config every worker
  * refuses is never half applied.
  */
-export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, tracing: TracingRuntime | null = null): { table: RuntimeTable; commit(): void } {
+export function prepareRuntimeTable(
+  snapshot: Snapshot | null, pools: PoolRegistry, stats: RequestStats, policyRuntime: PolicyRuntime = dryRunPolicyRuntime, options: RuntimeTableOptions = {},
+): { table: RuntimeTable; commit(): void } {
   const table = compileConfig(snapshot?.config ?? { services: [], routes: [] });
+  // Before any shared state changes: a certificate Node can't load fails the swap here.
+  const tls = options.tls === true ? buildTlsContexts(snapshot?.config.certificates ?? [], options.previous?.tls ?? null) : null;
   const policies = compilePolicies(snapshot?.config ?? { services: [], routes: [] }, table, policyRuntime);
   const used = new Set<string>();
   const routeOf = new Map<number, string>();
@@ -80,6 +101,7 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
       cluster: pools.clusters.get(dest.cluster),
       pools: dest.targets.map((t) => pools.get(t, dest)),
       h1: dest.targets.map((t) => pools.h1(t, dest)),
+      h2: dest.targets.map((t) => pools.h2(t, dest)),
       slot: stats.slot(route, dest.service, dest.subset),
       retries: stats.events.cell("retries", [route, dest.service, dest.subset]),
       ejections: dest.targets.map((t) => stats.events.cell("ejections", [dest.service, dest.subset, t.authority])),
@@ -94,15 +116,17 @@ export function prepareRuntimeTable(snapshot: Snapshot | null, pools: PoolRegist
     destinations,
     needsQuery,
     unroutedSlot: stats.slot("", "", ""),
-    routeSlots: new Map(table.routes.filter((r) => r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null) || policies?.routes.has(r.name))
+    routeSlots: new Map(table.routes.filter((r) => r.httpsRedirect !== null || r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null) || policies?.routes.has(r.name))
       .map((r) => [r.name, stats.slot(r.name, "", "")])),
     policies,
     consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
     trustedProxies: table.trustedProxies.length > 0 ? new TrustedProxies(table.trustedProxies) : null,
     events: stats.events,
+    tls,
     // Without export until commit: a config that is discarded never touches the running exporter.
     tracing: { sampleRatio: settings?.sampleRatio ?? 1, sink: null },
   };
+  const tracing = options.tracing ?? null;
   return {
     table: runtime,
     commit() {

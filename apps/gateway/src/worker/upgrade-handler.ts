@@ -9,6 +9,10 @@ import type { StatSlot } from "./request-stats.ts";
 import { requestHash } from "./request-hash.ts";
 import type { ProxyState } from "./proxy-handler.ts";
 import { newSpanId, setTraceHeaders, startTrace } from "./trace-context.ts";
+import {
+  globalHttpsRedirect, httpsLocation, httpsRedirectHeaders, PLAIN_LISTENER, routeHttpsRedirect, UPGRADE_REQUIRED_BODY, type ListenerInfo,
+} from "./https-redirect.ts";
+import type { CompiledHttpsRedirect } from "@switchyard/routing";
 
 const FLAG_NONE = flagIndex("");
 /** Upgrade handshakes that take longer than this to be answered are given up. */
@@ -39,7 +43,16 @@ function refuse(socket: Duplex, ctx: RequestContext, slot: StatSlot, error: Gate
  * request, and only when the upstream answers 101 are the two connections joined into a tunnel.
  * Any other answer is relayed as a plain response and the connection closed.
  */
-export function createUpgradeHandler(state: ProxyState) {
+/** A plain-HTTP upgrade (ws://) on an HTTPS-only host or route gets the redirect, then the connection closes. */
+function redirectUpgrade(socket: Duplex, ctx: RequestContext, slot: StatSlot, r: CompiledHttpsRedirect, listener: ListenerInfo, pathAndQuery: string): void {
+  const headers = { ...httpsRedirectHeaders(r, httpsLocation(r, listener, ctx.req.headers.host, pathAndQuery)), connection: "close" };
+  const body = r.status === 426 ? UPGRADE_REQUIRED_BODY : Buffer.alloc(0);
+  recordRequest(ctx, slot, r.status, FLAG_NONE, body.length);
+  if (!socket.writable) { socket.destroy(); return; }
+  socket.end(head(r.status, r.status === 426 ? "Upgrade Required" : "Moved", headers) + body.toString());
+}
+
+export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo = PLAIN_LISTENER) {
   return function onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
     socket.on("error", () => socket.destroy());
     const rt = state.current;
@@ -53,6 +66,8 @@ export function createUpgradeHandler(state: ProxyState) {
     if (path === null) return refuse(socket, ctx, rt.unroutedSlot, GatewayErrors.INVALID_PATH);
     const q = rawUrl.indexOf("?");
     const rawQuery = q === -1 ? "" : rawUrl.slice(q);
+    const global = listener.secure ? null : globalHttpsRedirect(rt, req);
+    if (global !== null) return redirectUpgrade(socket, ctx, rt.unroutedSlot, global, listener, path + rawQuery);
     const method = req.method ?? "GET";
     const match = matchRoute(rt.table, {
       method, host: req.headers.host, path, headers: req.headers,
@@ -60,6 +75,8 @@ export function createUpgradeHandler(state: ProxyState) {
     });
     if (match === null || match.rule.destinations.length === 0) return refuse(socket, ctx, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
     ctx.rule = match.ruleIndex;
+    const own = listener.secure ? null : routeHttpsRedirect(rt, match.route, req);
+    if (own !== null) return redirectUpgrade(socket, ctx, rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot, own, listener, path + rawQuery);
 
     const peerIp = plainIp(req.socket.remoteAddress ?? "");
     const addr = rt.trustedProxies === null ? { ip: peerIp, peerTrusted: false } : clientAddress(req, rt.trustedProxies);
@@ -71,7 +88,7 @@ export function createUpgradeHandler(state: ProxyState) {
     ctx.target = target.authority;
 
     const headers = upstreamRequestHeaders(req.headers, {
-      remoteAddress: peerIp, authority: match.rule.rewrite?.authority ?? target.authority, trustedPeer: addr.peerTrusted,
+      remoteAddress: peerIp, authority: match.rule.rewrite?.authority ?? target.authority, trustedPeer: addr.peerTrusted, secure: listener.secure,
     });
     headers.connection = "upgrade";
     headers.upgrade = req.headers.upgrade ?? "websocket";

@@ -1,5 +1,8 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { SecureContext } from "node:tls";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
@@ -14,10 +17,12 @@ import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
 import { TracingRuntime } from "../tracing/tracing-runtime.ts";
+import { MIN_TLS_VERSION, pickTlsContext, type TlsContexts } from "./tls-contexts.ts";
 
 /**
  * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
- * kernel spreads connections over workers), its own compiled table and upstream pools.
+ * kernel spreads connections over workers) and, with an HTTPS port, its own HTTPS server on
+ * that one; its own compiled table and upstream pools.
  */
 const init = workerData as WorkerInit;
 /** Longest a drain waits for queued spans to reach the collector. */
@@ -32,28 +37,77 @@ for (const origin of init.unhealthy ?? []) pools.hosts.setHealthy(origin, false)
 const stats = new RequestStats();
 const policyRuntime = createPolicyRuntime(init.policies ?? null, consoleLogger());
 const tracing = new TracingRuntime(consoleLogger());
-const state: ProxyState = { current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime, tracing), inflight: 0, accessLog: createAccessLog(init.accessLog) };
+const withTls = init.httpsPort !== null && init.httpsPort !== undefined;
+const state: ProxyState = {
+  current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime, { tls: withTls, tracing }),
+  inflight: 0,
+  accessLog: createAccessLog(init.accessLog),
+};
 
-const server = createServer(
-  {
-    maxHeaderSize: 16 * 1024,
-    headersTimeout: 60_000,
-    requestTimeout: 300_000,
-    keepAliveTimeout: 5_000,
-  },
-  createProxyHandler(state),
-);
-server.on("upgrade", createUpgradeHandler(state));
+const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, requestTimeout: 300_000, keepAliveTimeout: 5_000 };
+
 // A client sending garbage gets a 400 from Node; nothing to log per connection.
-server.on("clientError", (_err, socket) => {
+function onClientError(_err: Error, socket: Duplex): void {
   if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
   else socket.destroy();
-});
+}
 
-server.once("error", (err) => post({ type: "listen-failed", error: err.message }));
-server.listen({ port: init.port, host: init.host, reusePort: true }, () => {
-  post({ type: "listening", port: (server.address() as AddressInfo).port });
-});
+function listen(s: Server | HttpsServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    s.once("error", reject);
+    s.listen({ port, host: init.host, reusePort: true }, () => resolve((s.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Certificates come from the running table, so a config version with new certificates is
+ * served from the next handshake on, without a restart. Clients without SNI get the
+ * server's own context, which follows the default (first) certificate.
+ */
+function sniCallback(servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void {
+  const tls = state.current.tls;
+  const context = tls === null ? null : pickTlsContext(tls, servername);
+  if (context === null) cb(new Error(`no certificate for "${servername}"`));
+  else cb(null, context);
+}
+
+let appliedDefault: TlsContexts["fallbackPem"] = null;
+function applyDefaultCertificate(): void {
+  const pem = state.current.tls?.fallbackPem ?? null;
+  if (secureServer === null || pem === null) return;
+  if (appliedDefault !== null && appliedDefault.cert === pem.cert && appliedDefault.key === pem.key) return;
+  secureServer.setSecureContext({ cert: pem.cert, key: pem.key, minVersion: MIN_TLS_VERSION });
+  appliedDefault = pem;
+}
+
+const plainListener = { secure: false, httpsPort: init.httpsPort ?? null };
+const server = createServer(SERVER_LIMITS, createProxyHandler(state, plainListener));
+server.on("upgrade", createUpgradeHandler(state, plainListener));
+server.on("clientError", onClientError);
+
+const secureServer: HttpsServer | null = withTls
+  ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback })
+  : null;
+if (secureServer !== null) {
+  const secureListener = { secure: true, httpsPort: init.httpsPort ?? null };
+  secureServer.on("request", createProxyHandler(state, secureListener));
+  secureServer.on("upgrade", createUpgradeHandler(state, secureListener));
+  secureServer.on("clientError", onClientError);
+  applyDefaultCertificate();
+}
+
+async function start(): Promise<void> {
+  const port = await listen(server, init.port);
+  let httpsPort: number | null = null;
+  if (secureServer !== null) {
+    // With port 0 the first worker picks; the supervisor hands the real port to the next ones.
+    httpsPort = await listen(secureServer, init.httpsPort!);
+    // Redirect Locations name the port actually bound.
+    plainListener.httpsPort = httpsPort;
+  }
+  post({ type: "listening", port, httpsPort });
+}
+start().catch((err: Error) => post({ type: "listen-failed", error: err.message }));
 
 const outlier = new OutlierReporter();
 
@@ -81,7 +135,7 @@ port.on("message", (message: ToWorker) => {
     case "prepare": {
       try {
         pools.useSlots(message.slots);
-        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime, tracing) };
+        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing }) };
         post({ type: "prepared", seq: message.seq });
       } catch (e) {
         prepared = null;
@@ -95,6 +149,7 @@ port.on("message", (message: ToWorker) => {
       state.current = prepared.table;
       prepared.commit();
       prepared = null;
+      applyDefaultCertificate();
       post({ type: "applied", seq: message.seq, version: state.current.version, hash: state.current.hash });
       return;
     }
@@ -105,7 +160,8 @@ port.on("message", (message: ToWorker) => {
       try {
         pools.useSlots(message.slots);
         // Swapped between requests: in-flight requests keep the table they started with.
-        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime, tracing);
+        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing });
+        applyDefaultCertificate();
         post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
       } catch (e) {
         post({ type: "apply-failed", seq: message.seq, error: describeCompileError(e) });
@@ -128,13 +184,17 @@ async function drain(timeoutMs: number): Promise<void> {
   clearInterval(statsTimer);
   server.close();
   server.closeIdleConnections();
+  secureServer?.close();
+  secureServer?.closeIdleConnections();
   const deadline = Date.now() + timeoutMs;
   while (state.inflight > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
     // Keep-alive connections that just finished a request are idle now.
     server.closeIdleConnections();
+    secureServer?.closeIdleConnections();
   }
   server.closeAllConnections();
+  secureServer?.closeAllConnections();
   await pools.closeAll();
   await policyRuntime.close();
   // Spans of the requests just drained go out before the worker ends; a slow collector gets a

@@ -5,7 +5,7 @@ import { CliError } from "../cli-error.ts";
 import type { CliIo } from "../io.ts";
 import { loadConfigFile, reportInvalid } from "./validate-command.ts";
 
-const USAGE = "Usage: switchyard gateway --config <file> [--port 8080] [--admin-port 9901] [--workers N] [--cache-dir DIR]";
+const USAGE = "Usage: switchyard gateway --config <file> [--port 8080] [--https-port 8443] [--admin-port 9901] [--workers N] [--cache-dir DIR]";
 
 const portOption = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined) return fallback;
@@ -24,6 +24,7 @@ export async function gatewayCommand(args: string[], io: CliIo): Promise<number>
     options: {
       config: { type: "string", short: "c" },
       port: { type: "string" },
+      "https-port": { type: "string" },
       "admin-port": { type: "string" },
       workers: { type: "string" },
       "cache-dir": { type: "string" },
@@ -42,6 +43,8 @@ export async function gatewayCommand(args: string[], io: CliIo): Promise<number>
   await runGatewayProcess({
     configFile: path.resolve(io.cwd, values.config),
     proxyPort: portOption(values.port, 8080, "port"),
+    // Off unless asked for: the certificates come from the config file.
+    httpsPort: values["https-port"] === undefined ? null : portOption(values["https-port"], 8443, "https-port"),
     adminPort: portOption(values["admin-port"], 9901, "admin-port"),
     workers,
     controlPlane: null,

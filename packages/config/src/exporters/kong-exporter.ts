@@ -31,8 +31,20 @@ export function exportKong(config: GatewayConfig): KongExport {
   const upstreams: Record<string, unknown>[] = [];
   const services = config.services.map((s) => kongService(s, upstreams, warnings));
   const byName = new Map(services.map((s) => [s.name as string, s]));
+  const globalRedirect = config.settings?.httpsRedirect;
+  if (globalRedirect && globalRedirect.hosts.length > 0) {
+    warnings.push(`settings.httpsRedirect: Kong sets redirects per route; exported onto routes whose hosts are all in its host list`);
+  }
   for (const route of config.routes) {
     const exported = kongRoute(route, warnings);
+    const redirect = route.httpsRedirect ?? (globalRedirect && (globalRedirect.hosts.length === 0
+      || (route.hosts.length > 0 && route.hosts.every((h) => globalRedirect.hosts.includes(h)))) ? globalRedirect : undefined);
+    if (redirect) {
+      // Kong: a route without "http" serves HTTPS only and answers plain HTTP with this code.
+      exported.route.protocols = ["https"];
+      exported.route.https_redirect_status_code = redirect.status;
+      if (redirect.port !== undefined) warnings.push(`route ${route.name}: the redirect port ${redirect.port} has no Kong equivalent`);
+    }
     const service = byName.get(exported.service);
     if (service) (service.routes as unknown[]).push(exported.route);
   }
@@ -64,10 +76,13 @@ export function exportKong(config: GatewayConfig): KongExport {
         : {}),
     };
   });
+  // Kong nests the SNI names in each certificate.
+  const certificates = (config.certificates ?? []).map((c) => ({ cert: c.cert, key: c.key, tags: [c.name], snis: c.hosts.map((name) => ({ name })) }));
   return {
     document: {
       _format_version: "3.0",
       services,
+      ...(certificates.length ? { certificates } : {}),
       ...(upstreams.length ? { upstreams } : {}),
       ...(plugins.length ? { plugins } : {}),
       ...(consumers.length ? { consumers } : {}),
@@ -101,6 +116,9 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], warnings:
     routes: [] as unknown[],
   };
   if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
+  if (s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE") {
+    warnings.push(`service ${s.name}: HTTP/2 to the targets has no Kong equivalent besides protocol grpc; exported as http`);
+  }
   const lb = s.trafficPolicy?.loadBalancer?.type;
   if (s.targets.length === 1 && !lb) return { ...common, url: `http://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
   const upstreamName = `${s.name}-upstream`;

@@ -119,7 +119,7 @@ describe("Istio DestinationRule traffic policy and HTTPRoute actions", () => {
     const r = ok(yaml(`  trafficPolicy:
     loadBalancer: { simple: PASSTHROUGH }
     tls: { mode: ISTIO_MUTUAL }
-    connectionPool: { tcp: { tcpKeepalive: { time: 7200s } }, http: { maxRetries: 3, h2UpgradePolicy: UPGRADE } }
+    connectionPool: { tcp: { tcpKeepalive: { time: 7200s } }, http: { maxRetries: 3, useClientProtocol: true } }
     outlierDetection: { consecutiveLocalOriginFailures: 2, interval: soon }
   subsets:
     - { name: v1, labels: { version: v1 } }
@@ -130,7 +130,7 @@ describe("Istio DestinationRule traffic policy and HTTPRoute actions", () => {
       "DestinationRule user-service trafficPolicy.loadBalancer: simple PASSTHROUGH is not supported; the default (round-robin) applies",
       'DestinationRule user-service trafficPolicy.connectionPool.tcp: "tcpKeepalive" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.connectionPool.http: "maxRetries" is not supported and was not imported',
-      'DestinationRule user-service trafficPolicy.connectionPool.http: "h2UpgradePolicy" is not supported and was not imported',
+      'DestinationRule user-service trafficPolicy.connectionPool.http: "useClientProtocol" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection: "consecutiveLocalOriginFailures" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection.interval: "soon" is not a duration; not imported',
     ]);

@@ -5,6 +5,7 @@ import { asArray, asString, isObject, toName, warnUnknown, type Doc, type Import
 import { istioDurationMs } from "./istio-duration.ts";
 import { importCorsPolicy, importHttpActions } from "./istio-http-actions.ts";
 import { importTrafficPolicy } from "./istio-traffic-policy.ts";
+import { importIstioGateways } from "./istio-gateway.ts";
 
 type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
 type ServiceInput = NonNullable<GatewayConfigInput["services"]>[number];
@@ -124,8 +125,18 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     });
   }
 
+  const httpsRedirect = importIstioGateways(docs.filter((d) => d.kind === "Gateway"), warnings);
+  for (const d of docs) {
+    const istio = String(d.apiVersion ?? "").startsWith("networking.istio.io/");
+    if (istio && !["ServiceEntry", "DestinationRule", "VirtualService", "Gateway"].includes(String(d.kind))) warnings.push(`${String(d.kind)} ${metaName(d)}: not supported; ignored`);
+  }
   const servicesWithoutTargets = [...services.values()].filter((s) => s.targets!.length === 0).map((s) => s.name);
-  return { format: "istio", config: { services: [...services.values()], routes, ...(policies.length ? { policies } : {}) }, warnings, servicesWithoutTargets };
+  return {
+    format: "istio",
+    config: { services: [...services.values()], routes, ...(policies.length ? { policies } : {}), ...(httpsRedirect ? { settings: { httpsRedirect } } : {}) },
+    warnings,
+    servicesWithoutTargets,
+  };
 }
 
 function metaName(doc: Doc): string {

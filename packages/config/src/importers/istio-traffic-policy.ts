@@ -81,12 +81,15 @@ function importConnectionPool(cp: Doc, where: string, warnings: string[]): { poo
   }
   if (isObject(cp.http)) {
     const hw = `${where}.http`;
-    warnUnknown(cp.http, ["http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "idleTimeout"], hw, warnings);
-    const http: Record<string, number> = {};
-    for (const f of ["http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection"] as const) {
+    warnUnknown(cp.http, ["http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxConcurrentStreams", "idleTimeout", "h2UpgradePolicy"], hw, warnings);
+    const http: Record<string, number | string> = {};
+    for (const f of ["http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxConcurrentStreams"] as const) {
       const n = limit(cp.http[f], hw, f, warnings);
       if (n !== undefined) http[f] = n;
     }
+    const upgrade = cp.http.h2UpgradePolicy;
+    if (upgrade === "DEFAULT" || upgrade === "DO_NOT_UPGRADE" || upgrade === "UPGRADE") http.h2UpgradePolicy = upgrade;
+    else if (upgrade !== undefined) warnings.push(`${hw}: h2UpgradePolicy ${JSON.stringify(upgrade)} is not DEFAULT, DO_NOT_UPGRADE or UPGRADE; not imported`);
     if (Object.keys(http).length) pool.http = http;
     // Istio: how long a pooled upstream connection may sit without requests; ours is timeouts.idleMs.
     idleMs = istioDurationMs(cp.http.idleTimeout, `${hw}.idleTimeout`, warnings);

@@ -1,11 +1,13 @@
 import type { GatewayConfigInput } from "../gateway-config.ts";
 import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig } from "./import-types.ts";
 import { importKongPlugins, type KongPluginScope } from "./kong-plugins.ts";
+import { importKongCertificates } from "./kong-certificates.ts";
 
 type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
 type ServiceInput = NonNullable<GatewayConfigInput["services"]>[number];
 
 const KONG_LB: Record<string, "round-robin" | "least-request" | "random"> = { "round-robin": "round-robin", "least-connections": "least-request" };
+const REDIRECT_CODES = new Set([301, 302, 307, 308, 426]);
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
 
 /**
@@ -15,7 +17,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
  */
 export function importKong(doc: Doc): ImportedConfig {
   const warnings: string[] = [];
-  warnUnknown(doc, ["_format_version", "_transform", "services", "routes", "upstreams", "consumers", "plugins", "_workspace"], "kong.yml", warnings);
+  warnUnknown(doc, ["_format_version", "_transform", "services", "routes", "upstreams", "consumers", "plugins", "_workspace", "certificates", "snis"], "kong.yml", warnings);
   const upstreams = new Map<string, Doc>();
   for (const u of asArray(doc.upstreams).filter(isObject)) if (asString(u.name)) upstreams.set(asString(u.name)!, u);
 
@@ -29,7 +31,10 @@ export function importKong(doc: Doc): ImportedConfig {
     warnUnknown(s, ["name", "url", "protocol", "host", "port", "path", "routes", "plugins", "retries", "connect_timeout", "read_timeout", "write_timeout", "tags", "enabled"], where, warnings);
     const target = serviceTarget(s);
     if (target.path && target.path !== "/") warnings.push(`${where}: upstream path prefix "${target.path}" is not imported yet`);
-    if (target.protocol !== "http") warnings.push(`${where}: protocol ${target.protocol} is not supported yet (imported as http)`);
+    // gRPC runs over HTTP/2: the targets are spoken to with h2c (no upstream TLS yet).
+    const grpc = target.protocol === "grpc" || target.protocol === "grpcs";
+    if (target.protocol === "grpcs") warnings.push(`${where}: protocol grpcs is imported as grpc (HTTP/2 without TLS to the targets; upstream TLS is not supported yet)`);
+    else if (target.protocol !== "http" && !grpc) warnings.push(`${where}: protocol ${target.protocol} is not supported yet (imported as http)`);
     const upstream = upstreams.get(target.host);
     const service: ServiceInput = { name, targets: [] };
     if (upstream) {
@@ -50,6 +55,10 @@ export function importKong(doc: Doc): ImportedConfig {
     if (readTimeout !== undefined || typeof s.connect_timeout === "number") {
       service.trafficPolicy = { ...service.trafficPolicy, timeouts: { ...(typeof s.connect_timeout === "number" ? { connectMs: s.connect_timeout } : {}), ...(readTimeout !== undefined ? { requestMs: readTimeout } : {}) } };
     }
+    if (grpc) {
+      const pool = service.trafficPolicy?.connectionPool;
+      service.trafficPolicy = { ...service.trafficPolicy, connectionPool: { ...pool, http: { ...pool?.http, h2UpgradePolicy: "UPGRADE" } } };
+    }
     services.push(service);
     for (const p of asArray(s.plugins).filter(isObject)) pluginSources.push({ plugin: p, scope: { service: name } });
     for (const r of asArray(s.routes).filter(isObject)) routes.push(...importRoute(r, name, warnings, pluginSources));
@@ -65,7 +74,8 @@ export function importKong(doc: Doc): ImportedConfig {
     pluginSources.push({ plugin: p, scope });
   }
   const extras = importKongPlugins(pluginSources, asArray(doc.consumers).filter(isObject), warnings);
-  return { format: "kong", config: { services, routes, ...extras }, warnings, servicesWithoutTargets: [] };
+  const certificates = importKongCertificates(doc, warnings);
+  return { format: "kong", config: { services, routes, ...extras, ...(certificates.length ? { certificates } : {}) }, warnings, servicesWithoutTargets: [] };
 }
 
 /** One Kong route → one of our routes per path (Kong's paths are alternatives; a leading ~ is a regex). */
@@ -81,6 +91,7 @@ function importRoute(r: Doc, service: string, warnings: string[], plugins: { plu
         return [k.toLowerCase(), values.length === 1 ? { exact: values[0]! } : { regex: values.map(escapeRegex).join("|") }];
       }))]
     : [];
+  const httpsRedirect = importProtocols(r, where, warnings);
   const paths = asArray(r.paths).map(String);
   // Kong's strip_path defaults to true.
   const stripPath = r.strip_path !== false;
@@ -93,11 +104,30 @@ function importRoute(r: Doc, service: string, warnings: string[], plugins: { plu
       methods: methods as RouteInput["methods"],
       stripPath: regex ? false : stripPath,
       ...(typeof r.regex_priority === "number" && regex ? { priority: Math.max(-1000, Math.min(1000, r.regex_priority)) } : {}),
+      ...(httpsRedirect ? { httpsRedirect } : {}),
       rules: [{ ...(headers.length ? { match: headers.map((h) => ({ headers: h })) } : {}), destinations: [{ service, weight: 100 }] }],
     };
   });
   for (const p of asArray(r.plugins).filter(isObject)) for (const route of out) plugins.push({ plugin: p, scope: { route: route.name } });
   return out;
+}
+
+/**
+ * Kong route `protocols`: a route without "http" serves HTTPS only, and a plain-HTTP request gets
+ * `https_redirect_status_code` (Kong's default 426).
+ */
+function importProtocols(r: Doc, where: string, warnings: string[]): { status: 301 | 302 | 307 | 308 | 426 } | null {
+  if (r.protocols === undefined) return null;
+  const protocols = asArray(r.protocols).map(String);
+  const other = protocols.filter((p) => p !== "http" && p !== "https");
+  if (other.length) warnings.push(`${where}: protocols ${other.join(", ")} are not supported: the gateway's listeners speak HTTP/1.1 (served as http/https)`);
+  if (!protocols.includes("https") || protocols.includes("http")) return null;
+  const code = r.https_redirect_status_code ?? 426;
+  if (typeof code !== "number" || !REDIRECT_CODES.has(code)) {
+    warnings.push(`${where}: https_redirect_status_code ${JSON.stringify(code)} is not supported; 426 is used`);
+    return { status: 426 };
+  }
+  return { status: code as 301 | 302 | 307 | 308 | 426 };
 }
 
 function serviceTarget(s: Doc): { protocol: string; host: string; port: number; path: string | undefined } {
@@ -107,7 +137,7 @@ function serviceTarget(s: Doc): { protocol: string; host: string; port: number; 
     return { protocol: u.protocol.replace(":", ""), host: u.hostname, port: u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80, path: u.pathname };
   }
   const protocol = asString(s.protocol) ?? "http";
-  return { protocol, host: asString(s.host) ?? "localhost", port: typeof s.port === "number" ? s.port : protocol === "https" ? 443 : 80, path: asString(s.path) };
+  return { protocol, host: asString(s.host) ?? "localhost", port: typeof s.port === "number" ? s.port : protocol === "https" || protocol === "grpcs" ? 443 : 80, path: asString(s.path) };
 }
 
 /** Kong target "host:port"; Kong's default port for a target is 8000. */

@@ -24,6 +24,9 @@ export function mergeImported(imported: ImportedConfig, base: GatewayConfig | nu
     ...(imported.config.settings ? { settings: { ...base?.settings, ...imported.config.settings } } : {}),
     // Imported policies (Kong plugins, Istio corsPolicy) join the running ones by name instead of replacing them all.
     ...(imported.config.policies ? { policies: replaceByName(base?.policies ?? [], imported.config.policies, (p) => p.name) } : {}),
+    ...(imported.config.certificates ? { certificates: replaceByName(base?.certificates ?? [], imported.config.certificates, (c) => c.name) } : {}),
+    // Settings are merged field by field (an Istio Gateway's httpsRedirect keeps the trusted proxies).
+    ...(imported.config.settings ? { settings: { ...base?.settings, ...imported.config.settings } } : {}),
   };
 }
 

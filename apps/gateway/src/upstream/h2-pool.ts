@@ -1,0 +1,316 @@
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import type { Readable, Writable } from "node:stream";
+import { H1Error } from "./h1-connection.ts";
+
+const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = constants;
+
+/** Error code of a stream the upstream refused (RST_STREAM REFUSED_STREAM, or above a GOAWAY's last stream): never processed, safe to retry. */
+export const H2_REFUSED_STREAM = "SY_H2_REFUSED_STREAM";
+
+/** Streams assumed per connection until the upstream's SETTINGS say otherwise (RFC 9113 §6.5.2 recommends ≥ 100). */
+const DEFAULT_MAX_STREAMS = 100;
+
+/**
+ * Connection-specific headers have no meaning in HTTP/2 and make a message malformed
+ * (RFC 9113 §8.2.2); `host` becomes `:authority`. `te` is sent only as "trailers".
+ */
+const H2_FORBIDDEN = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "te", "http2-settings"]);
+
+/** What the proxy does with an HTTP/2 exchange's events; `ctx` is its own request object. */
+export interface H2Callbacks {
+  /** Response head; returns where the body goes, or null to throw the response away (a retry follows). */
+  onHeaders(ctx: unknown, status: number, headers: IncomingHttpHeaders): Writable | null;
+  onTrailers(ctx: unknown, trailers: IncomingHttpHeaders): void;
+  /** Exactly once per dispatch: null when the response body ended, else why the exchange failed. */
+  onDone(ctx: unknown, err: Error | null): void;
+}
+
+export interface H2PoolOptions {
+  /** "http://host:port" (h2c with prior knowledge) or "https://host:port" (TLS, ALPN h2). */
+  origin: string;
+  connectTimeoutMs: number;
+  /** Connections (sessions) to the target at most. */
+  maxConnections: number;
+  /** Requests waiting for a stream once every connection is at its stream limit. */
+  maxPending: number;
+  /** Our own cap on streams per connection; the upstream's SETTINGS_MAX_CONCURRENT_STREAMS applies too. */
+  maxConcurrentStreams: number;
+  /** 0: unlimited. A connection that served this many streams takes no more and closes when idle. */
+  maxRequestsPerConnection: number;
+  idleTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
+}
+
+interface SessionEntry {
+  readonly session: ClientHttp2Session;
+  /** The upstream's first SETTINGS arrived: streams may be opened, within its limit. */
+  ready: boolean;
+  /** No new streams (GOAWAY, closing, max requests reached); the ones running finish. */
+  draining: boolean;
+  active: number;
+  total: number;
+  /** Last stream id of a GOAWAY; streams above it were never processed. -1: none. */
+  goawayLastId: number;
+  error: Error | null;
+}
+
+/** One request's try over HTTP/2: queued for a stream, then running on one. */
+export class H2Attempt {
+  readonly pool: H2Pool;
+  readonly ctx: unknown;
+  readonly headers: OutgoingHttpHeaders;
+  readonly body: Buffer | Readable | null;
+  stream: ClientHttp2Stream | null = null;
+  entry: SessionEntry | null = null;
+  timer: NodeJS.Timeout | null = null;
+  responded = false;
+  ended = false;
+  done = false;
+  error: Error | null = null;
+  abortError: Error | null = null;
+
+  constructor(pool: H2Pool, ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null) {
+    this.pool = pool;
+    this.ctx = ctx;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /** Ends the try with `err` (timeouts, client gone); no-op once it is over. */
+  abort(err: Error): void {
+    this.pool.abort(this, err);
+  }
+}
+
+/** HTTP/2 request headers: pseudo-headers first, connection-specific ones left out. */
+export function toH2Headers(method: string, path: string, headers: Record<string, string | string[]>, teTrailers: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ":method": method, ":path": path };
+  const host = headers.host;
+  if (typeof host === "string") out[":authority"] = host;
+  for (const name in headers) {
+    // HTTP/2 field names are lower case (RFC 9113 §8.2.1); a transformer may have added others.
+    const key = name.toLowerCase();
+    if (H2_FORBIDDEN.has(key)) continue;
+    out[key] = headers[name];
+  }
+  // gRPC needs it; it is the only value HTTP/2 allows.
+  if (teTrailers) out.te = "trailers";
+  return out;
+}
+
+const HEADERS_TIMEOUT = (): H1Error => new H1Error("UND_ERR_HEADERS_TIMEOUT", "upstream response head timeout");
+
+/**
+ * HTTP/2 to one upstream target: multiplexed streams over as few sessions as the upstream's
+ * stream limit allows (one, usually), at most `maxConnections`; requests beyond every session's
+ * limit wait (at most `maxPending`). A session that got GOAWAY or closed takes no new streams;
+ * the next request opens a fresh one.
+ */
+export class H2Pool {
+  private readonly options: H2PoolOptions;
+  private readonly callbacks: H2Callbacks;
+  private readonly sessions: SessionEntry[] = [];
+  private readonly pending: H2Attempt[] = [];
+  private closing = false;
+
+  constructor(options: H2PoolOptions, callbacks: H2Callbacks) {
+    this.options = options;
+    this.callbacks = callbacks;
+  }
+
+  /** Sessions open or opening (for tests and metrics). */
+  get sessionCount(): number {
+    return this.sessions.length;
+  }
+
+  /** Whether a new request would exceed the pending limit (circuit breaking, answered as UO). */
+  overloaded(): boolean {
+    return this.pending.length >= this.options.maxPending && this.pick() === null;
+  }
+
+  dispatch(ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null, headersTimeoutMs: number): H2Attempt {
+    const a = new H2Attempt(this, ctx, headers, body);
+    a.timer = setTimeout(onHeadersTimeout, headersTimeoutMs, a);
+    const entry = this.pick();
+    if (entry !== null) this.start(a, entry);
+    else {
+      this.pending.push(a);
+      this.connectIfNeeded();
+    }
+    return a;
+  }
+
+  abort(a: H2Attempt, err: Error): void {
+    if (a.done) return;
+    if (a.stream === null) {
+      const i = this.pending.indexOf(a);
+      if (i !== -1) this.pending.splice(i, 1);
+      this.finish(a, err);
+      return;
+    }
+    a.abortError ??= err;
+    a.stream.close(NGHTTP2_CANCEL);
+  }
+
+  private limit(e: SessionEntry): number {
+    const remote = e.session.remoteSettings.maxConcurrentStreams ?? DEFAULT_MAX_STREAMS;
+    return Math.min(remote, this.options.maxConcurrentStreams);
+  }
+
+  /** A ready session with a free stream, or null. */
+  private pick(): SessionEntry | null {
+    for (const e of this.sessions) {
+      if (e.ready && !e.draining && e.active < this.limit(e)) return e;
+    }
+    return null;
+  }
+
+  /** Opens a session for waiting requests unless one is on its way or the connection limit is reached. */
+  private connectIfNeeded(): void {
+    if (this.closing || this.pending.length === 0) return;
+    let open = 0;
+    for (const e of this.sessions) {
+      if (!e.ready && !e.draining) return; // one is connecting; the waiting requests go there
+      if (!e.draining) open++;
+    }
+    if (open < this.options.maxConnections) this.open();
+  }
+
+  private open(): void {
+    const o = this.options;
+    const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ALPNProtocols: ["h2"] } : {}) });
+    const e: SessionEntry = { session, ready: false, draining: false, active: 0, total: 0, goawayLastId: -1, error: null };
+    this.sessions.push(e);
+    const timer = setTimeout(() => {
+      if (!e.ready) session.destroy(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout"));
+    }, o.connectTimeoutMs);
+    timer.unref();
+    session.on("remoteSettings", () => {
+      if (!e.ready) { e.ready = true; clearTimeout(timer); }
+      this.drain();
+    });
+    session.on("goaway", (_code: number, lastStreamId: number) => {
+      e.goawayLastId = lastStreamId;
+      this.retire(e);
+    });
+    session.on("error", (err: Error) => { e.error ??= err; });
+    session.on("close", () => {
+      clearTimeout(timer);
+      const i = this.sessions.indexOf(e);
+      if (i !== -1) this.sessions.splice(i, 1);
+      if (!e.ready) {
+        // Never got to serve: the requests waiting for it fail as connect failures (or retry elsewhere).
+        const err = e.error ?? new H1Error("ECONNRESET", "upstream closed the connection before HTTP/2 settings");
+        if (this.sessions.every((s) => s.draining)) for (const a of this.pending.splice(0)) this.finish(a, err);
+      }
+      this.connectIfNeeded();
+    });
+    session.setTimeout(o.idleTimeoutMs, () => { if (e.active === 0) this.retire(e); });
+  }
+
+  /** No new streams on this session; it closes once its streams are done. */
+  private retire(e: SessionEntry): void {
+    if (e.draining) return;
+    e.draining = true;
+    // Closed at once when idle; after a GOAWAY Node would otherwise wait for the peer to close.
+    if (e.active === 0) e.session.destroy();
+    else if (!e.session.closed && !e.session.destroyed) e.session.close();
+    this.connectIfNeeded();
+  }
+
+  private start(a: H2Attempt, e: SessionEntry): void {
+    e.active++;
+    e.total++;
+    let stream: ClientHttp2Stream;
+    try {
+      stream = e.session.request(a.headers, { endStream: a.body === null });
+    } catch (err) {
+      e.active--;
+      this.finish(a, err as Error);
+      return;
+    }
+    if (this.options.maxRequestsPerConnection > 0 && e.total >= this.options.maxRequestsPerConnection) this.retire(e);
+    a.stream = stream;
+    a.entry = e;
+    stream.on("response", (headers) => this.onResponse(a, headers));
+    stream.on("trailers", (trailers) => this.callbacks.onTrailers(a.ctx, trailers));
+    stream.on("end", () => { a.ended = true; });
+    stream.on("error", (err) => { a.error ??= err; });
+    stream.on("close", () => this.onClose(a, e));
+    const body = a.body;
+    if (Buffer.isBuffer(body)) stream.end(body);
+    else if (body !== null) {
+      // Streamed both ways with backpressure; a broken request body cancels the stream.
+      body.on("error", () => stream.close(NGHTTP2_CANCEL));
+      body.pipe(stream);
+    }
+  }
+
+  private onResponse(a: H2Attempt, headers: IncomingHttpHeaders): void {
+    if (a.timer !== null) { clearTimeout(a.timer); a.timer = null; }
+    a.responded = true;
+    const stream = a.stream!;
+    const sink = this.callbacks.onHeaders(a.ctx, Number(headers[":status"]), headers);
+    if (sink === null) {
+      stream.resume();
+      return;
+    }
+    stream.setTimeout(this.options.bodyIdleTimeoutMs, () => {
+      a.abortError ??= new H1Error("UND_ERR_BODY_TIMEOUT", "upstream body timeout");
+      stream.close(NGHTTP2_CANCEL);
+    });
+    stream.pipe(sink);
+  }
+
+  private onClose(a: H2Attempt, e: SessionEntry): void {
+    e.active--;
+    if (e.draining && e.active === 0 && !e.session.destroyed) e.session.destroy();
+    const stream = a.stream!;
+    let err: Error | null = a.abortError;
+    if (err === null && !a.ended) {
+      const id = stream.id;
+      const beyondGoaway = e.goawayLastId >= 0 && (id === undefined || id > e.goawayLastId);
+      if (!a.responded && (stream.rstCode === NGHTTP2_REFUSED_STREAM || beyondGoaway)) {
+        err = new H1Error(H2_REFUSED_STREAM, "the upstream refused the stream");
+      } else {
+        err = a.error ?? e.error ?? new H1Error("UND_ERR_SOCKET", `upstream reset the stream (HTTP/2 error ${stream.rstCode ?? "?"})`);
+      }
+    }
+    this.finish(a, err);
+    this.drain();
+  }
+
+  private finish(a: H2Attempt, err: Error | null): void {
+    if (a.done) return;
+    a.done = true;
+    if (a.timer !== null) { clearTimeout(a.timer); a.timer = null; }
+    this.callbacks.onDone(a.ctx, err);
+  }
+
+  /** Waiting requests take the free streams. */
+  private drain(): void {
+    while (this.pending.length > 0) {
+      const e = this.pick();
+      if (e === null) break;
+      this.start(this.pending.shift()!, e);
+    }
+    this.connectIfNeeded();
+  }
+
+  /** No new requests; sessions close once their streams end. */
+  close(): void {
+    this.closing = true;
+    for (const a of this.pending.splice(0)) this.finish(a, new H1Error("UND_ERR_CLOSED", "pool closed"));
+    for (const e of [...this.sessions]) this.retire(e);
+  }
+
+  destroy(): void {
+    this.close();
+    for (const e of [...this.sessions]) e.session.destroy();
+  }
+}
+
+function onHeadersTimeout(a: H2Attempt): void {
+  a.timer = null;
+  a.pool.abort(a, HEADERS_TIMEOUT());
+}

@@ -1,0 +1,107 @@
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../yaml.ts";
+import { exportKong } from "../exporters/kong-exporter.ts";
+import { GatewayConfigSchema } from "../gateway-config.ts";
+
+const CERT = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nMIGHfake\n-----END PRIVATE KEY-----\n";
+
+function ok(text: string, base?: Parameters<typeof parseConfigText>[1]) {
+  const r = parseConfigText(text, base);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r;
+}
+
+const kong = stringify({
+  _format_version: "3.0",
+  certificates: [
+    { id: "api-cert", cert: CERT, key: KEY, snis: [{ name: "api.example.com" }] },
+    { cert: CERT, key: KEY, snis: ["*.example.com"] },
+  ],
+  snis: [{ name: "www.example.com", certificate: { id: "api-cert" } }],
+  services: [{
+    name: "users", url: "http://10.0.0.1:9001",
+    routes: [
+      { name: "secure", paths: ["/secure"], protocols: ["https"] },
+      { name: "moved", paths: ["/moved"], protocols: ["https"], https_redirect_status_code: 308 },
+      { name: "both", paths: ["/both"], protocols: ["http", "https"] },
+    ],
+  }],
+});
+
+describe("TLS in imports and exports", () => {
+  it("Kong: certificates with nested and top-level snis; https-only routes redirect with https_redirect_status_code (426 by default)", () => {
+    const { config, warnings } = ok(kong);
+    expect(config.certificates?.map((c) => [c.name, c.hosts])).toEqual([
+      ["api-cert", ["api.example.com", "www.example.com"]],
+      ["cert-wildcard.example.com", ["*.example.com"]],
+    ]);
+    const byName = new Map(config.routes.map((r) => [r.name, r.httpsRedirect]));
+    expect(byName.get("secure")).toEqual({ status: 426 });
+    expect(byName.get("moved")).toEqual({ status: 308 });
+    expect(byName.get("both")).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it("Kong export carries certificates with snis and https-only routes back, and re-imports the same", () => {
+    const first = ok(kong).config;
+    const exported = exportKong(first);
+    expect(exported.document.certificates).toEqual([
+      { cert: CERT, key: KEY, tags: ["api-cert"], snis: [{ name: "api.example.com" }, { name: "www.example.com" }] },
+      { cert: CERT, key: KEY, tags: ["cert-wildcard.example.com"], snis: [{ name: "*.example.com" }] },
+    ]);
+    const second = ok(stringify(exported.document)).config;
+    expect(second.certificates).toEqual(first.certificates);
+    expect(second.routes.map((r) => [r.name, r.httpsRedirect])).toEqual(first.routes.map((r) => [r.name, r.httpsRedirect]));
+  });
+
+  it("Kong export turns a gateway-wide redirect into https-only routes", () => {
+    const config = GatewayConfigSchema.parse({
+      settings: { httpsRedirect: { status: 301 } },
+      services: [{ name: "s", targets: [{ host: "10.0.0.1", port: 80 }] }],
+      routes: [{ name: "r", rules: [{ destinations: [{ service: "s" }] }] }],
+    });
+    const route = (exportKong(config).document.services as { routes: Record<string, unknown>[] }[])[0]!.routes[0]!;
+    expect(route).toMatchObject({ protocols: ["https"], https_redirect_status_code: 301 });
+  });
+
+  it("Istio Gateway: servers with tls.httpsRedirect become the gateway-wide redirect; certificates in secrets are named in warnings", () => {
+    const text = [
+      "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: public\nspec:\n  selector: { istio: ingressgateway }\n  servers:\n"
+        + "  - port: { number: 80, name: http, protocol: HTTP }\n    hosts: [\"prod/api.example.com\", shop.example.com]\n    tls: { httpsRedirect: true }\n"
+        + "  - port: { number: 443, name: https, protocol: HTTPS }\n    hosts: [api.example.com]\n    tls: { mode: SIMPLE, credentialName: api-cert }\n",
+      "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: api\nspec:\n  hosts: [api.example.com]\n  http:\n  - route: [{ destination: { host: api } }]\n",
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  hosts: [api]\n  ports: [{ number: 80, name: http }]\n  endpoints: [{ address: 10.0.0.1, ports: { http: 9001 } }]\n",
+    ].join("---\n");
+    const base = GatewayConfigSchema.parse({ settings: { trustedProxies: ["10.0.0.0/8"] } });
+    const { config, warnings } = ok(text, { base });
+    expect(config.settings).toEqual({ trustedProxies: ["10.0.0.0/8"], httpsRedirect: { status: 301, hosts: ["api.example.com", "shop.example.com"] } });
+    expect(warnings).toContain('Gateway public servers[1]: its certificate (api-cert) is not in the file; add it under "certificates" with its hosts');
+  });
+});
+
+describe("HTTP/2 to upstreams in imports", () => {
+  it("Istio connectionPool.http.h2UpgradePolicy and maxConcurrentStreams, for the service and per subset", () => {
+    const text = [
+      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: grpc\nspec:\n  host: grpc\n"
+        + "  trafficPolicy:\n    connectionPool:\n      http: { h2UpgradePolicy: UPGRADE, maxConcurrentStreams: 50 }\n"
+        + "  subsets:\n  - name: legacy\n    labels: { v: \"1\" }\n    trafficPolicy:\n      connectionPool:\n        http: { h2UpgradePolicy: DO_NOT_UPGRADE }\n",
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: grpc\nspec:\n  hosts: [grpc]\n  ports: [{ number: 80, name: http }]\n  endpoints: [{ address: 10.0.0.1, ports: { http: 9001 }, labels: { v: \"1\" } }]\n",
+    ].join("---\n");
+    const { config, warnings } = ok(text);
+    const service = config.services[0]!;
+    expect(service.trafficPolicy?.connectionPool?.http).toEqual({ h2UpgradePolicy: "UPGRADE", maxConcurrentStreams: 50 });
+    expect(service.subsets[0]!.trafficPolicy?.connectionPool?.http).toEqual({ h2UpgradePolicy: "DO_NOT_UPGRADE" });
+    expect(warnings).toEqual([]);
+  });
+
+  it("Kong grpc/grpcs services speak HTTP/2 (h2c) to their targets; grpcs says TLS is not carried over", () => {
+    const { config, warnings } = ok(stringify({
+      _format_version: "3.0",
+      services: [{ name: "a", url: "grpc://10.0.0.1:50051" }, { name: "b", protocol: "grpcs", host: "10.0.0.2", port: 50052 }],
+    }));
+    expect(config.services.map((s) => [s.name, s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy, s.targets[0]!.port])).toEqual([["a", "UPGRADE", 50051], ["b", "UPGRADE", 50052]]);
+    expect(warnings).toEqual(["service b: protocol grpcs is imported as grpc (HTTP/2 without TLS to the targets; upstream TLS is not supported yet)"]);
+  });
+});
