@@ -1,4 +1,4 @@
-import { C_ACTIVE, C_LOCK, C_RETRIES, UpstreamMemory, type UpstreamSlotMap } from "./upstream-memory.ts";
+import { C_ACTIVE, C_LOCK, C_RETRIES, incrementBelow, UpstreamMemory, type UpstreamSlotMap } from "./upstream-memory.ts";
 
 /**
  * Counters of one destination cluster ("service" or "service/subset"), kept across configs and
@@ -35,18 +35,7 @@ export class ClusterState {
    * together admit exactly `max`, never one more.
    */
   tryAcquire(max: number): boolean {
-    const i32 = this.i32, i = this.at + C_ACTIVE;
-    if (max === Infinity) {
-      Atomics.add(i32, i, 1);
-    } else {
-      let v = Atomics.load(i32, i);
-      for (;;) {
-        if (v >= max) return false;
-        const seen = Atomics.compareExchange(i32, i, v, v + 1);
-        if (seen === v) break;
-        v = seen;
-      }
-    }
+    if (!incrementBelow(this.i32, this.at + C_ACTIVE, max)) return false;
     this.tally[this.tallyAt]!++;
     return true;
   }

@@ -1,7 +1,7 @@
 import type { CompiledOutlierDetection } from "@switchyard/routing";
 import {
   B_SINCE, B_UNTIL, STATE_EJECTED, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_CONSECUTIVE_5XX, T_CONSECUTIVE_GATEWAY,
-  T_EJECTIONS, T_QUEUED, T_STATE, UpstreamMemory, type UpstreamSlotMap,
+  T_EJECTIONS, T_QUEUED, T_STATE, incrementBelow, UpstreamMemory, type UpstreamSlotMap,
 } from "./upstream-memory.ts";
 
 /** Longest a worker's waiting request sleeps before looking for a free connection again (a wake-up is normally at once). */
@@ -57,18 +57,7 @@ export class HostState {
 
   /** Takes a connection permit unless `max` requests are on this host's connections process-wide. */
   tryAcquire(max: number): boolean {
-    const i32 = this.i32, i = this.at + T_ACTIVE;
-    if (max === Infinity) {
-      Atomics.add(i32, i, 1);
-    } else {
-      let v = Atomics.load(i32, i);
-      for (;;) {
-        if (v >= max) return false;
-        const seen = Atomics.compareExchange(i32, i, v, v + 1);
-        if (seen === v) break;
-        v = seen;
-      }
-    }
+    if (!incrementBelow(this.i32, this.at + T_ACTIVE, max)) return false;
     this.tally[this.tallyAt]!++;
     return true;
   }

@@ -123,3 +123,21 @@ export class UpstreamMemory {
     return layout(this.init.clusters, this.init.targets).tallyInts;
   }
 }
+
+/**
+ * Adds one to the counter at `i` unless it already holds `max`: compare-and-swap, so all
+ * workers together admit exactly `max`, never one more. False: at the limit, nothing changed.
+ */
+export function incrementBelow(i32: Int32Array, i: number, max: number): boolean {
+  if (max === Infinity) {
+    Atomics.add(i32, i, 1);
+    return true;
+  }
+  let v = Atomics.load(i32, i);
+  for (;;) {
+    if (v >= max) return false;
+    const seen = Atomics.compareExchange(i32, i, v, v + 1);
+    if (seen === v) return true;
+    v = seen;
+  }
+}

@@ -3,12 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refusal, startDemoApi, type ApiCaller, type DemoApi } from "../testing/demo-api.ts";
 import type { TRPCError } from "@trpc/server";
-import { createDb, migrate, type Db } from "@switchyard/db";
-import { databaseTargets, type DatabaseSetup } from "@switchyard/db/testing";
-import { createBus } from "../bus.ts";
-import { appRouter } from "../router.ts";
-import { createCallerFactory } from "../trpc.ts";
 import { demoConfig } from "./demo-config.ts";
 
 /** A throwaway self-signed EC certificate from the openssl binary. */
@@ -23,21 +19,15 @@ function selfSigned(cn: string): { cert: string; key: string } {
 }
 
 describe("the control plane refuses certificates a data plane could not load (PGlite)", () => {
-  let setup: DatabaseSetup;
-  let db: Db;
-  const caller = createCallerFactory(appRouter);
-  let editor: ReturnType<typeof caller>;
+  let api: DemoApi;
+  let editor: ApiCaller;
 
   beforeAll(async () => {
-    setup = await databaseTargets()[0]!.setup();
-    db = await createDb({ databaseUrl: setup.databaseUrl, dataDir: setup.dataDir });
-    await migrate(db);
-    editor = caller({ db, bus: createBus(), ip: "127.0.0.1", setCookie: () => {}, sessionToken: null, session: { userId: "u", username: "ed", role: "editor", via: "cookie" } });
-    await editor.config.replace({ config: demoConfig(19001), message: "seed" });
+    api = await startDemoApi();
+    editor = api.editor;
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
-    await setup?.cleanup();
+    await api?.close();
   });
 
   it("refuses a key that does not belong to its certificate with the field, storing nothing; accepts a matching one", async () => {

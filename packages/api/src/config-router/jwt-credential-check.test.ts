@@ -1,22 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refusal, startDemoApi, type ApiCaller, type DemoApi } from "../testing/demo-api.ts";
 import { TRPCError } from "@trpc/server";
-import { createDb, migrate, type Db } from "@switchyard/db";
-import { databaseTargets, type DatabaseSetup } from "@switchyard/db/testing";
-import { createBus } from "../bus.ts";
-import { appRouter } from "../router.ts";
-import { createCallerFactory } from "../trpc.ts";
 import { demoConfig } from "./demo-config.ts";
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; fieldErrors: { path: string; message: string }[] | null }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as TRPCError;
-    return { code: e.code, fieldErrors: (e.cause as { fieldErrors?: { path: string; message: string }[] } | undefined)?.fieldErrors ?? null };
-  }
-  throw new Error("expected the call to be refused");
-}
 
 const pem = (type: "rsa" | "ec", bits = 2048): string => {
   const pair = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: bits }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
@@ -24,21 +10,15 @@ const pem = (type: "rsa" | "ec", bits = 2048): string => {
 };
 
 describe("the control plane refuses JWT credentials a data plane would nack (PGlite)", () => {
-  let setup: DatabaseSetup;
-  let db: Db;
-  const caller = createCallerFactory(appRouter);
-  let editor: ReturnType<typeof caller>;
+  let api: DemoApi;
+  let editor: ApiCaller;
 
   beforeAll(async () => {
-    setup = await databaseTargets()[0]!.setup();
-    db = await createDb({ databaseUrl: setup.databaseUrl, dataDir: setup.dataDir });
-    await migrate(db);
-    editor = caller({ db, bus: createBus(), ip: "127.0.0.1", setCookie: () => {}, sessionToken: null, session: { userId: "u", username: "ed", role: "editor", via: "cookie" } });
-    await editor.config.replace({ config: demoConfig(19001), message: "seed" });
+    api = await startDemoApi();
+    editor = api.editor;
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
-    await setup?.cleanup();
+    await api?.close();
   });
 
   const withJwt = (credential: Record<string, unknown>) => ({ ...demoConfig(19001), consumers: [{ username: "acme", credentials: { jwt: [{ key: "issuer-a", ...credential }] } }] });
