@@ -2,8 +2,8 @@
 // API product with a plan; a developer signs up, verifies the e-mail (link from the control
 // plane's log), creates an app, subscribes, copies the key, calls the API through the gateway
 // (200), exceeds the plan's limit (429), tries an operation from the API reference, and finds the
-// calls on the usage page and the statement; the admin suspends the subscription and the gateway
-// refuses the key within a second.
+// calls on the usage page and the statement, moves to another plan (the statement lists both), and
+// the admin changes the plan back, suspends the subscription and the gateway refuses the key within a second.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +27,35 @@ async function adminCall<T>(cookie: string, procedure: string, input: unknown): 
   if (!res.ok || !body.result) throw new Error(`${procedure} failed: ${res.status} ${JSON.stringify(body.error)}`);
   return body.result.data;
 }
+
+const usersOpenApi = {
+  openapi: "3.1.0",
+  info: { title: "Users API", version: "1.0.0", description: "The people in the demo user service." },
+  servers: [{ url: gateway }],
+  security: [{ apiKey: [] }],
+  paths: {
+    "/api/users": {
+      get: {
+        operationId: "listUsers",
+        summary: "List users",
+        tags: ["users"],
+        parameters: [{ name: "limit", in: "query", description: "At most this many users", schema: { type: "integer", minimum: 1, maximum: 100 } }],
+        responses: {
+          "200": { description: "The users", content: { "application/json": { schema: { $ref: "#/components/schemas/UserList" }, example: [{ id: 1, name: "Ada Lovelace" }] } } },
+          "401": { description: "No or unknown API key" },
+          "429": { description: "Plan limit exceeded" },
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "apikey" } },
+    schemas: {
+      User: { type: "object", required: ["id", "name"], properties: { id: { type: "integer" }, name: { type: "string" } } },
+      UserList: { type: "array", items: { $ref: "#/components/schemas/User" } },
+    },
+  },
+};
 
 async function callApi(key: string | null): Promise<number> {
   const res = await fetch(`${gateway}/api/users`, { headers: key ? { apikey: key } : {} });
@@ -69,7 +98,10 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
 
   it("publishes a product with a plan; its route then needs a key", async () => {
     const starter = await fetch(`${cpUrl}/trpc/portal.admin.starterOpenapi?input=${encodeURIComponent(JSON.stringify({ name: "Users API", routes: ["users"] }))}`, { headers: { cookie: adminCookie } });
-    const openapi = ((await starter.json()) as { result: { data: { text: string } } }).result.data.text;
+    const starterText = ((await starter.json()) as { result: { data: { text: string } } }).result.data.text;
+    expect(starterText).toContain("/api/users");
+    // The admin fills the starter in: a parameter, a response schema and an example for the reference.
+    const openapi = JSON.stringify(usersOpenApi);
     const product = await adminCall<{ id: string }>(adminCookie, "portal.admin.saveProduct", {
       product: {
         name: "Users API", slug: "users-api", description: "Look up the people in the demo user service.", routes: ["users"], openapi,
@@ -77,6 +109,7 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
       },
     });
     await adminCall(adminCookie, "portal.admin.savePlan", { plan: { productId: product.id, name: "Starter", perMinute: PER_MINUTE, price: { kind: "per-request", unitMicros: 1000 } } });
+    await adminCall(adminCookie, "portal.admin.savePlan", { plan: { productId: product.id, name: "Growth", perMinute: 100, monthlyQuota: 100_000, price: { kind: "per-request", unitMicros: 500 } } });
     await expect.poll(() => callApi(null), { timeout: 2000, interval: 50 }).toBe(401);
 
     const adminPage = await adminContext.newPage();
@@ -146,18 +179,40 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
     expect(await callApi("sy_not-a-key")).toBe(401);
   }, 60_000);
 
-  it("tries an operation from the API reference with the key", async () => {
+  it("renders the API reference (operations, parameters, schemas, examples) and tries an operation with the key", async () => {
     await page.getByTestId("tab-reference").click();
-    await page.getByTestId("api-reference").waitFor();
-    await page.getByTestId("operation-GET-/api/users").getByRole("button").first().click();
-    await page.getByTestId("try-it-open").click();
+    const reference = page.getByTestId("swagger-reference");
+    const operation = reference.locator("#operations-users-listUsers");
+    await operation.waitFor();
+    expect(await operation.locator(".opblock-summary-path").textContent()).toBe("/api/users");
+    expect(await operation.locator(".opblock-summary-description").textContent()).toBe("List users");
+    // Schemas: the components section lists both, and the server is the gateway.
+    await expect.poll(() => reference.locator("section.models").textContent()).toMatch(/Schemas.*User.*UserList/s);
+    expect(await reference.locator(".servers select").inputValue()).toBe(gateway);
+    await operation.locator(".opblock-summary-control").click();
+    await operation.locator(".parameters .parameter__name", { hasText: "limit" }).waitFor();
+    expect(await operation.locator(".response .microlight").first().textContent()).toContain("Ada Lovelace");
+    // A schema opens to its properties.
+    await reference.locator("section.models .json-schema-2020-12-accordion").first().click();
+    await expect.poll(() => reference.locator("section.models").textContent()).toMatch(/User.*id.*integer.*name.*string/s);
+    await screenshot(page, "portal-06-reference");
+    await page.evaluate(() => document.documentElement.classList.add("dark"));
+    await page.waitForTimeout(400); // let the colour transitions finish
+    await screenshot(page, "portal-06b-reference-dark");
+    await page.evaluate(() => document.documentElement.classList.remove("dark"));
+
     await page.getByTestId("try-it-key").fill(apiKey);
-    await page.getByTestId("try-it-send").click();
-    await expect.poll(() => page.getByTestId("try-it-status").textContent()).toBe("200");
+    await operation.locator(".try-out__btn").click();
+    await operation.locator(".parameters input[placeholder=limit]").fill("2");
+    await operation.locator(".btn.execute").click();
+    const live = operation.locator(".live-responses-table tbody .response-col_status");
+    await expect.poll(() => live.first().textContent().catch(() => ""), { timeout: 10_000 }).toBe("200");
+    // The curl shown is the call to the gateway, not the console's pass-through.
+    expect(await operation.locator(".curl-command").textContent()).toContain(`${gateway}/api/users?limit=2`);
     keyCalls++;
     forwarded++;
-    await screenshot(page, "portal-06-try-it");
-  }, 30_000);
+    await screenshot(page, "portal-06c-try-it");
+  }, 60_000);
 
   it("answers 429 past the plan's per-minute limit", async () => {
     const statuses: number[] = [];
@@ -189,11 +244,47 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
     await screenshot(page, "portal-08-statement");
   }, 130_000);
 
+  it("moves the app to another plan mid-month: new limits at once, the statement lists each plan's part", async () => {
+    await page.goto(`${consoleUrl}/portal/apps`);
+    const sub = page.getByTestId("subscription-users-api");
+    await sub.getByTestId("plan-select").selectOption({ label: "Growth" });
+    await sub.getByTestId("change-plan").click();
+    await expect.poll(() => sub.getByTestId("subscription-plan").textContent()).toBe("Growth");
+    // Starter's 5 a minute were used up; Growth allows 100, from now on.
+    await expect.poll(() => callApi(apiKey), { timeout: 1000, interval: 25 }).toBe(200);
+    // Usage is counted per minute and a minute is billed with the plan in effect at its start:
+    // one more call in the next minute is Growth's.
+    await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 250));
+    expect(await callApi(apiKey)).toBe(200);
+    keyCalls++;
+    forwarded++;
+    keyCalls++;
+    forwarded++;
+    await page.getByTestId("statement-link").click();
+    await page.getByTestId("statement-requests").waitFor();
+    await expect.poll(async () => {
+      await page.reload();
+      const text = await page.getByTestId("statement-requests").textContent({ timeout: 5000 }).catch(() => "0");
+      return Number(text);
+    }, { timeout: 20_000, interval: 2000 }).toBe(forwarded);
+    expect(await page.getByTestId("statement-plan-changes").textContent()).toMatch(/Starter from .* → Growth from /);
+    const lines = await page.getByTestId("statement-line").allTextContents();
+    expect(lines.some((l) => l.includes("Starter"))).toBe(true);
+    expect(lines.find((l) => l.includes("Growth"))).toMatch(/Growth1\$0\.0005$/);
+    expect(await page.getByTestId("statement-total").textContent()).toBe(`$${(((forwarded - 1) * 1000 + 500) / 1_000_000).toFixed(4)}`);
+    await screenshot(page, "portal-08b-statement-plan-change");
+  }, 120_000);
+
   it("refuses the key within a second after the admin suspends the subscription", async () => {
     const adminPage = await adminContext.newPage();
     await adminPage.goto(`${consoleUrl}/portal-admin`);
     const row = adminPage.getByTestId(`admin-subscription-${email}`);
     await row.waitFor();
+    // The admin can move a subscription between plans too.
+    expect(await row.getByTestId("admin-subscription-plan").textContent()).toBe("Growth");
+    await row.getByTestId("admin-plan-select").selectOption({ label: "Starter" });
+    await row.getByTestId("admin-change-plan").click();
+    await expect.poll(() => row.getByTestId("admin-subscription-plan").textContent()).toBe("Starter");
     await row.getByTestId("subscription-suspend").click();
     const clicked = Date.now();
     await expect.poll(() => callApi(apiKey), { timeout: 1000, interval: 25 }).toBe(401);

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
-import { appRouter, createBus, createContext, ensureAdminUser, markStaleDataPlanesDisconnected, seedDemoConfig, type Bus } from "@switchyard/api";
+import { appRouter, createBus, createContext, ensureAdminUser, markStaleDataPlanesDisconnected, resyncPortalConfig, seedDemoConfig, type Bus } from "@switchyard/api";
 import { createDb, migrate, type Db } from "@switchyard/db";
 import { clientAddress, TrustedProxies } from "@switchyard/config/client-address";
 import { hasBearerToken } from "./bearer-token.ts";
@@ -76,6 +76,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       const seeded = await seedDemoConfig({ db, bus, demoBasePort: options.demoBasePort ?? 9001 });
       if (seeded?.changed) log(`Seeded the demo config as version ${seeded.version}`);
     }
+    // The running config may have lost the portal's projection (a crash between a portal change and
+    // its publish, an old snapshot published): the portal tables are the truth for keys and plans.
+    const resynced = await resyncPortalConfig({ db, bus, reason: "re-sync at control-plane start" });
+    if (resynced?.changed) log(`Re-applied the developer portal to the config as version ${resynced.version}`);
     await markStaleDataPlanesDisconnected({ db, staleMs: pingIntervalMs * 3 });
   } catch (error) {
     await db.close();

@@ -31,5 +31,6 @@ export { lineDiff, normalizedYaml, type DiffLine } from "./config-router/diff-co
 export { liveMetricsFor, LiveMetrics, type MinuteCell } from "./metrics-router/live-metrics.ts";
 export { recordMetricMinutes } from "./metrics-router/record-metric-minutes.ts";
 export type { MetricsPoint, SubsetStats } from "./metrics-router/series-point.ts";
+export { resyncPortalConfig } from "./portal-router/gateway-sync/resync-portal-config.ts";
 export { PORTAL_PUBLIC_PROCEDURES } from "./portal-router/portal-procedures.ts";
 export { configurePortalMail, logMailSender, type MailSender } from "./portal-router/auth/mail-sender.ts";

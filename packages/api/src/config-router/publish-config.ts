@@ -1,6 +1,6 @@
 import { GatewayConfigSchema, formatFieldErrors, toFieldErrors, type FieldError, type GatewayConfig, type Rollout } from "@switchyard/config";
 import { hashConfig } from "@switchyard/config/hash";
-import { insertConfigVersion, isUniqueViolation, type Db } from "@switchyard/db";
+import { insertConfigVersion, isUniqueViolation, type Db, type Prisma } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { dryRunCompile } from "./dry-run-compile.ts";
@@ -13,7 +13,10 @@ export interface PublishResult {
   changed: boolean;
 }
 
-export interface PublishConfigOptions {
+/** A write of the same batch transaction that stores the version. */
+export type PublishWrite = Prisma.PrismaPromise<unknown>;
+
+export interface PublishConfigOptions<L = undefined> {
   db: Db;
   bus: Bus;
   actor: string;
@@ -22,8 +25,18 @@ export interface PublishConfigOptions {
   /** Audit action and target, e.g. "routes.upsert" / "route:users". */
   action: string;
   target: string;
+  /**
+   * Reads what the build needs besides the current config (e.g. the portal tables), inside the
+   * publish lock, so a publish queued behind this one reads what this one wrote.
+   */
+  load?: () => Promise<L>;
   /** Builds the new config from the current one; re-run when another writer got there first. */
-  build(current: GatewayConfig): unknown;
+  build(current: GatewayConfig, loaded: L): unknown;
+  /**
+   * Writes stored in the same transaction as the new version (only when the config changed), so
+   * rows the config is derived from never disagree with it.
+   */
+  writes?: (loaded: L) => PublishWrite[];
   /** Rewrites error paths, e.g. to make them relative to the route being edited. */
   mapErrorPath?: (path: string) => string;
   /**
@@ -43,17 +56,18 @@ const MAX_ATTEMPTS = 5;
  * newer config) → audit → push to data planes (all of them, or those matching a staged
  * rollout's selector).
  */
-export function publishConfig(options: PublishConfigOptions): Promise<PublishResult> {
+export function publishConfig<L = undefined>(options: PublishConfigOptions<L>): Promise<PublishResult> {
   return withPublishLock(options.db, () => publishOnce(options));
 }
 
-async function publishOnce(options: PublishConfigOptions): Promise<PublishResult> {
+async function publishOnce<L>(options: PublishConfigOptions<L>): Promise<PublishResult> {
   const { prisma } = options.db;
   for (let attempt = 1; ; attempt++) {
+    const loaded = (options.load ? await options.load() : undefined) as L;
     const current = options.ignoresCurrent
       ? await prisma.configVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true, hash: true } })
       : await getCurrentConfig({ db: options.db });
-    const raw = options.build(current && "config" in current ? (current.config as GatewayConfig) : { services: [], routes: [] });
+    const raw = options.build(current && "config" in current ? (current.config as GatewayConfig) : { services: [], routes: [] }, loaded);
 
     const parsed = GatewayConfigSchema.safeParse(raw);
     if (!parsed.success) throw invalid(toFieldErrors(parsed.error), options.mapErrorPath);
@@ -88,6 +102,7 @@ async function publishOnce(options: PublishConfigOptions): Promise<PublishResult
             ip: options.ip ?? null,
           },
         }),
+        ...(options.writes?.(loaded) ?? []),
       ]);
       const snapshot = toSnapshot({ version, hash, createdAt: rows[0]!.created_at.toISOString(), author: options.actor, message, config });
       options.bus.emit("config-published", snapshot, rollout);

@@ -2,6 +2,8 @@ import type { GatewayConfig } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
+import { buildPortalConfig } from "../portal-router/gateway-sync/build-portal-config.ts";
+import { loadPortalState } from "../portal-router/gateway-sync/load-portal-state.ts";
 import { publishConfig, type PublishResult } from "./publish-config.ts";
 
 export interface RollbackConfigOptions {
@@ -16,6 +18,8 @@ export interface RollbackConfigOptions {
 /**
  * Republishes version N's config as a new version, through the same validate → dry-run compile →
  * store → push path as every other change, so a config the current code can't run is refused.
+ * The developer portal's part of the config is regenerated from the portal tables in the same
+ * version: rolling routes back never brings back revoked keys or drops today's subscriptions.
  */
 export async function rollbackConfig(options: RollbackConfigOptions): Promise<PublishResult> {
   const row = await options.db.prisma.configVersion.findUnique({ where: { version: options.version }, select: { config: true } });
@@ -30,6 +34,7 @@ export async function rollbackConfig(options: RollbackConfigOptions): Promise<Pu
     action: "config.rollback",
     target: `version:${options.version}`,
     ignoresCurrent: true,
-    build: () => config,
+    load: () => loadPortalState(options.db),
+    build: (_current, portal) => buildPortalConfig(config, portal),
   });
 }

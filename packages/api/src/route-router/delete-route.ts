@@ -2,7 +2,13 @@ import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { productsUsingRoute } from "../portal-router/gateway-sync/product-route-references.ts";
 
+/**
+ * Removes a route. A route an API product lists is refused (409, naming the products), like a
+ * foreign-key restriction: the product's plans, prices and API reference describe it, so the
+ * admin takes it out of the products first (or renames the route, which products follow).
+ */
 export function deleteRoute(options: { db: Db; bus: Bus; actor: string; ip?: string | null; name: string; message?: string | undefined }): Promise<PublishResult> {
   return publishConfig({
     db: options.db,
@@ -12,8 +18,14 @@ export function deleteRoute(options: { db: Db; bus: Bus; actor: string; ip?: str
     message: options.message ?? `Delete route ${options.name}`,
     action: "routes.delete",
     target: `route:${options.name}`,
-    build(current) {
+    // Checked inside the publish lock, with the products as they are when the route goes.
+    load: () => productsUsingRoute(options.db, options.name),
+    build(current, products) {
       if (!current.routes.some((r) => r.name === options.name)) throw new AppError("NOT_FOUND", `No route "${options.name}"`);
+      if (products.length > 0) {
+        const names = products.map((p) => `"${p.name}" (${p.slug})`).join(", ");
+        throw new AppError("CONFLICT", `Route "${options.name}" is used by the API product${products.length > 1 ? "s" : ""} ${names}: remove it from ${products.length > 1 ? "them" : "it"} in the portal first`);
+      }
       return { ...current, routes: current.routes.filter((r) => r.name !== options.name) };
     },
   });

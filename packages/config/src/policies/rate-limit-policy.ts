@@ -4,7 +4,10 @@ import { HeaderNameSchema } from "./policy-scope.ts";
 export const RATE_LIMIT_PERIODS = ["second", "minute", "hour", "day", "month"] as const;
 export type RateLimitPeriod = (typeof RATE_LIMIT_PERIODS)[number];
 
-/** Window length of each period, in ms (a month is 30 days, as a rolling quota). */
+/**
+ * Window length of each period, in ms. A month is counted per calendar month (UTC) at the
+ * gateway, as Kong does and as monthly billing is; 30 days here is its nominal length.
+ */
 export const PERIOD_MS: Record<RateLimitPeriod, number> = {
   second: 1_000,
   minute: 60_000,
@@ -41,7 +44,10 @@ export const RateLimitConfigSchema = z
     /** With limit_by path: only requests to this path count (others pass). */
     path: z.string().startsWith("/").optional(),
     policy: z.enum(["local", "redis"]).default("local"),
-    /** sliding (default): weighted previous + current window; fixed: counters reset on the window edge. */
+    /**
+     * sliding (default): weighted previous + current window; fixed: counters reset on the window
+     * edge. `month` is always a fixed calendar month (UTC): a quota that starts over on the 1st.
+     */
     window_type: z.enum(["sliding", "fixed"]).default("sliding"),
     /** When the store can't be reached: true lets requests through, false answers 503. */
     fault_tolerant: z.boolean().default(true),

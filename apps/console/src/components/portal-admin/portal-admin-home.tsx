@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
+import { PlanSwitcher } from "@/components/portal/plan-switcher.tsx";
 import { QueryError } from "@/components/query-error.tsx";
 import { Badge, type BadgeVariant } from "@/components/ui/badge.tsx";
 import { Button, buttonClasses } from "@/components/ui/button.tsx";
@@ -55,10 +56,11 @@ function Subscriptions() {
   const [status, setStatus] = useState<"" | "pending" | "active" | "suspended">("");
   const subs = useQuery({ ...trpc.portal.admin.subscriptions.queryOptions(status ? { status } : {}), refetchInterval: 10_000 });
   const act = useMutation(trpc.portal.admin.setSubscriptionStatus.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.portal.admin.pathFilter()) }));
+  const changePlan = useMutation(trpc.portal.admin.changeSubscriptionPlan.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.portal.admin.pathFilter()) }));
   return (
     <Card>
       <CardHeader className="flex-row items-center justify-between">
-        <div><CardTitle>Subscriptions</CardTitle><CardDescription>Approve, suspend or resume; the gateway follows within a second.</CardDescription></div>
+        <div><CardTitle>Subscriptions</CardTitle><CardDescription>Approve, suspend, resume or move to another plan; the gateway follows within a second.</CardDescription></div>
         <div className="w-40 shrink-0">
           <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
             <option value="">All</option><option value="pending">Pending</option><option value="active">Active</option><option value="suspended">Suspended</option>
@@ -66,7 +68,7 @@ function Subscriptions() {
         </div>
       </CardHeader>
       <CardContent>
-        {act.error && <p role="alert" className="mb-3 text-sm text-destructive">{errorMessage(act.error)}</p>}
+        {(act.error ?? changePlan.error) && <p role="alert" className="mb-3 text-sm text-destructive">{errorMessage((act.error ?? changePlan.error)!)}</p>}
         <Table>
           <TableHeader><TableRow><TableHead>Developer / app</TableHead><TableHead>Product</TableHead><TableHead>Plan</TableHead><TableHead>Status</TableHead><TableHead>Consumer</TableHead><TableHead /></TableRow></TableHeader>
           <TableBody>
@@ -75,7 +77,12 @@ function Subscriptions() {
               <TableRow key={s.id} data-testid={`admin-subscription-${s.developer.email}`}>
                 <TableCell><div>{s.developer.email}</div><div className="text-xs text-muted-foreground">{s.app.name}</div></TableCell>
                 <TableCell>{s.product.name}</TableCell>
-                <TableCell>{s.plan}</TableCell>
+                <TableCell>
+                  <div data-testid="admin-subscription-plan">{s.plan}</div>
+                  {s.status !== "cancelled" && s.status !== "rejected" && (
+                    <div className="mt-1"><PlanSwitcher key={s.planId} planId={s.planId} plans={s.plans} disabled={changePlan.isPending} onChange={(planId) => changePlan.mutate({ id: s.id, planId })} testIdPrefix="admin-" /></div>
+                  )}
+                </TableCell>
                 <TableCell><Badge variant={STATUS[s.status] ?? "outline"}>{s.status}</Badge></TableCell>
                 <TableCell className="font-mono text-xs">{s.consumer}</TableCell>
                 <TableCell className="text-right">

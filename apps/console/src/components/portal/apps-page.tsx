@@ -4,6 +4,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyReveal } from "@/components/portal/key-reveal.tsx";
+import { PlanSwitcher } from "@/components/portal/plan-switcher.tsx";
 import { SignInPrompt } from "@/components/portal/portal-shell.tsx";
 import { Badge, type BadgeVariant } from "@/components/ui/badge.tsx";
 import { Button, buttonClasses } from "@/components/ui/button.tsx";
@@ -39,17 +40,22 @@ function Subscription({ sub, onKey }: { sub: PortalApp["subscriptions"][number];
   const createKey = useMutation(trpc.portal.apps.createKey.mutationOptions({ onSuccess: async (r) => { onKey(r.key); await refresh(); } }));
   const rotate = useMutation(trpc.portal.apps.rotateKey.mutationOptions({ onSuccess: async (r) => { onKey(r.key); await refresh(); } }));
   const revoke = useMutation(trpc.portal.apps.revokeKey.mutationOptions({ onSuccess: refresh }));
+  const changePlan = useMutation(trpc.portal.apps.changePlan.mutationOptions({ onSuccess: refresh }));
   const live = sub.keys.filter((k) => k.revokedAt === null);
-  const error = createKey.error ?? rotate.error ?? revoke.error;
+  const error = createKey.error ?? rotate.error ?? revoke.error ?? changePlan.error;
+  const canChangePlan = sub.status !== "cancelled" && sub.status !== "rejected";
   return (
     <li className="rounded-lg border p-4" data-testid={`subscription-${sub.product.slug}`}>
       <div className="flex flex-wrap items-center gap-2">
         <Link href={`/portal/products/${sub.product.slug}`} className="font-medium hover:underline">{sub.product.name}</Link>
-        <Badge variant="outline">{sub.plan.name}</Badge>
+        <Badge variant="outline" data-testid="subscription-plan">{sub.plan.name}</Badge>
         <Badge variant={STATUS[sub.status] ?? "outline"} data-testid="subscription-status">{sub.status}</Badge>
-        <Button variant="outline" size="sm" className="ml-auto" onClick={() => createKey.mutate({ subscriptionId: sub.id })} disabled={createKey.isPending}>New key</Button>
+        <span className="ml-auto" />
+        {canChangePlan && <PlanSwitcher key={sub.plan.id} planId={sub.plan.id} plans={sub.plans} disabled={changePlan.isPending} onChange={(planId) => changePlan.mutate({ subscriptionId: sub.id, planId })} />}
+        <Button variant="outline" size="sm" onClick={() => createKey.mutate({ subscriptionId: sub.id })} disabled={createKey.isPending}>New key</Button>
       </div>
       {sub.status === "pending" && <p className="mt-2 text-sm text-muted-foreground">Waiting for approval: keys work once an admin approves.</p>}
+      {changePlan.data?.changed && <p className="mt-2 text-sm text-muted-foreground" data-testid="plan-changed">Now on {changePlan.data.plan}: its limits apply from now on, and this month&apos;s statement lists each plan&apos;s part.</p>}
       {sub.status === "suspended" && <p className="mt-2 text-sm text-destructive">Suspended: the gateway refuses this subscription&apos;s keys.</p>}
       <ul className="mt-3 divide-y text-sm">
         {live.length === 0 && <li className="py-2 text-muted-foreground">No live keys.</li>}

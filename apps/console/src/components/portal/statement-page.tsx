@@ -10,6 +10,12 @@ import { formatMicros } from "@/lib/portal-price.ts";
 import { errorCode, errorMessage } from "@/lib/trpc-error.ts";
 import { useTRPC } from "@/trpc/react.tsx";
 
+/** "Nov 26, 14:05 UTC": when a plan took effect (billing is in UTC). */
+function formatInstant(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" })}, ${iso.slice(11, 16)} UTC`;
+}
+
 /** A monthly statement of one app: billable requests × price, itemized per API, day and plan. */
 export function StatementPage({ appId, month }: { appId: string; month: string }) {
   const trpc = useTRPC();
@@ -44,7 +50,16 @@ export function StatementPage({ appId, month }: { appId: string; month: string }
       </div>
       {s.products.map((p) => (
         <section key={p.subscriptionId} className="rounded-xl border bg-card shadow-sm">
-          <h2 className="border-b px-5 py-3 font-semibold">{p.product.name}</h2>
+          <div className="border-b px-5 py-3">
+            <h2 className="font-semibold">{p.product.name}</h2>
+            {p.planPeriods.length > 1 && (
+              <p className="mt-1 text-sm text-muted-foreground" data-testid="statement-plan-changes">
+                Plan changed this month: {p.planPeriods.map((pp, i) => (
+                  <span key={`${pp.planName}-${pp.from}`}>{i > 0 && " → "}<strong className="font-medium text-foreground">{pp.planName}</strong> from {formatInstant(pp.from)}</span>
+                ))}. Each day lists the requests under the plan in effect (usage is counted per minute; a minute goes to the plan in effect when it began).
+              </p>
+            )}
+          </div>
           <table className="w-full text-sm">
             <thead className="text-left text-xs text-muted-foreground"><tr><th className="px-5 py-2">Date</th><th className="px-5 py-2">Plan</th><th className="px-5 py-2 text-right">Requests</th><th className="px-5 py-2 text-right">Amount</th></tr></thead>
             <tbody>

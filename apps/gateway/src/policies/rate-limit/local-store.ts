@@ -1,5 +1,5 @@
 import type { RateLimitStore } from "./rate-limit-store.ts";
-import { usedInWindow, type LimitSpec, type LimitState } from "./window-math.ts";
+import { calendarMonthAt, usedInWindow, windowAt, type LimitSpec, type LimitState, type WindowPosition } from "./window-math.ts";
 
 /**
  * Rate-limit counters in one SharedArrayBuffer that every worker thread of the process maps,
@@ -7,12 +7,14 @@ import { usedInWindow, type LimitSpec, type LimitState } from "./window-math.ts"
  * table of fixed size, guarded by one spin lock: a check is a few hundred nanoseconds, so
  * contention between a handful of workers is negligible.
  *
- * Entry layout (Int32 ×8): hashA, hashB, windowMs/1000 code, window index, current, previous,
- * last touched (s), used flag.
+ * Entry layout (Int32 ×8): hashA, hashB, window code (windowMs/1000, or MONTH_CODE for calendar
+ * months), window index, current, previous, last touched (s), used flag.
  */
 const ENTRY = 8;
 const PROBE = 32;
 const HEADER = 4;
+/** Window code of calendar-month counters (their index is months since year 0, not windows since the epoch). */
+const MONTH_CODE = -1;
 
 export function createLocalCounters(entries = 65_536): SharedArrayBuffer {
   return new SharedArrayBuffer((HEADER + entries * ENTRY) * 4);
@@ -38,12 +40,15 @@ export class LocalRateLimitStore implements RateLimitStore {
     try {
       let allowed = true;
       const slots = SLOTS;
+      const indexes = INDEXES;
       for (let i = 0; i < keys.length; i++) {
         const spec = specs[i]!;
-        const index = Math.floor(now / spec.windowMs);
-        const elapsed = now - index * spec.windowMs;
-        const slot = this.find(keys[i]!, spec.windowMs, index, now);
+        const window = windowAt(spec, now, POSITION);
+        const index = window.index;
+        const elapsed = now - window.startMs;
+        const slot = this.find(keys[i]!, spec.calendarMonth ? MONTH_CODE : Math.round(spec.windowMs / 1000), index, now);
         slots[i] = slot;
+        indexes[i] = index;
         let current = 0, previous = 0;
         if (slot >= 0) {
           const at = HEADER + slot * ENTRY;
@@ -55,16 +60,16 @@ export class LocalRateLimitStore implements RateLimitStore {
         state.current = current;
         state.previous = spec.sliding ? previous : 0;
         state.elapsedMs = elapsed;
+        state.windowMs = window.lengthMs;
         if (usedInWindow(spec, current, state.previous, elapsed) + 1 > spec.limit) allowed = false;
       }
       if (!allowed) return false;
       for (let i = 0; i < keys.length; i++) {
-        const spec = specs[i]!;
         const slot = slots[i]!;
         states[i]!.current++;
         if (slot < 0) continue; // table full: the request is allowed but can't be counted
         const at = HEADER + slot * ENTRY;
-        const index = Math.floor(now / spec.windowMs);
+        const index = indexes[i]!;
         const seen = cells[at + 3]!;
         if (seen !== index) {
           cells[at + 5] = seen === index - 1 ? cells[at + 4]! : 0;
@@ -81,7 +86,7 @@ export class LocalRateLimitStore implements RateLimitStore {
   }
 
   /** Slot of the key (claimed if new), or -1 when the probe range is full of live entries. */
-  private find(key: string, windowMs: number, index: number, now: number): number {
+  private find(key: string, code: number, index: number, now: number): number {
     const cells = this.cells;
     let a: number, b: number;
     const known = this.hashes.get(key);
@@ -94,7 +99,6 @@ export class LocalRateLimitStore implements RateLimitStore {
       if (this.hashes.size >= HASH_CACHE_MAX) this.hashes.clear();
       this.hashes.set(key, Int32Array.of(a, b));
     }
-    const code = Math.round(windowMs / 1000);
     let free = -1;
     let oldest = -1, oldestAt = Infinity;
     for (let p = 0; p < PROBE; p++) {
@@ -102,8 +106,9 @@ export class LocalRateLimitStore implements RateLimitStore {
       const at = HEADER + slot * ENTRY;
       if (cells[at + 7] === 0) { if (free < 0) free = slot; break; }
       if (cells[at] === a && cells[at + 1] === b && cells[at + 2] === code) return slot;
-      const entryWindowMs = cells[at + 2]! * 1000;
-      const stale = cells[at + 3]! < Math.floor(now / entryWindowMs) - 1;
+      const entryCode = cells[at + 2]!;
+      const entryIndex = entryCode === MONTH_CODE ? calendarMonthAt(now, STALE_POSITION).index : Math.floor(now / (entryCode * 1000));
+      const stale = cells[at + 3]! < entryIndex - 1;
       if (stale && free < 0) free = slot;
       if (cells[at + 6]! < oldestAt) { oldestAt = cells[at + 6]!; oldest = slot; }
     }
@@ -130,6 +135,9 @@ export class LocalRateLimitStore implements RateLimitStore {
 }
 
 const SLOTS: number[] = [];
+const INDEXES: number[] = [];
+const POSITION: WindowPosition = { index: 0, startMs: 0, lengthMs: 0 };
+const STALE_POSITION: WindowPosition = { index: 0, startMs: 0, lengthMs: 0 };
 const HASH_CACHE_MAX = 10_000;
 
 /** Two independent 32-bit string hashes (FNV-1a and a murmur-style mix): 64 bits per key. */

@@ -41,7 +41,10 @@ export class RateLimitStep implements AccessStep {
     this.store = store;
     this.onFailure = onFailure;
     this.periods = RATE_LIMIT_PERIODS.filter((p) => config[p] !== undefined);
-    this.specs = this.periods.map((p) => ({ windowMs: PERIOD_MS[p], limit: config[p]!, sliding: config.window_type === "sliding" }));
+    // A month is the calendar month (UTC), always a fixed window: the quota starts over on the 1st, as billing does.
+    this.specs = this.periods.map((p) => p === "month"
+      ? { windowMs: PERIOD_MS.month, limit: config.month!, sliding: false, calendarMonth: true }
+      : { windowMs: PERIOD_MS[p], limit: config[p]!, sliding: config.window_type === "sliding", calendarMonth: false });
     this.limitHeaders = this.periods.map((p) => `x-ratelimit-limit-${p}`);
     this.remainingHeaders = this.periods.map((p) => `x-ratelimit-remaining-${p}`);
     this.error = { ...GatewayErrors.RATE_LIMITED, status: config.error_code, message: config.error_message };
@@ -141,5 +144,5 @@ export class RateLimitStep implements AccessStep {
 }
 
 function newState(): LimitState {
-  return { current: 0, previous: 0, elapsedMs: 0 };
+  return { current: 0, previous: 0, elapsedMs: 0, windowMs: 0 };
 }

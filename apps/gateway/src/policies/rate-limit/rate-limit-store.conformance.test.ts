@@ -9,12 +9,18 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redis = new RedisRateLimitStore({ url: REDIS_URL, timeoutMs: 1_000 });
 afterAll(() => redis.close());
 
-const stores: [string, () => RateLimitStore][] = [
-  ["local (SharedArrayBuffer)", () => new LocalRateLimitStore(createLocalCounters(1024))],
-  ["redis", () => redis],
-];
+/** A clock the month tests move across month edges. */
+let clock = 0;
+const redisOnClock = new RedisRateLimitStore({ url: REDIS_URL, timeoutMs: 1_000, now: () => clock });
+afterAll(() => redisOnClock.close());
 
-const states = (n: number): LimitState[] => Array.from({ length: n }, () => ({ current: 0, previous: 0, elapsedMs: 0 }));
+const stores: [string, () => RateLimitStore, () => RateLimitStore][] = [
+  ["local (SharedArrayBuffer)", () => new LocalRateLimitStore(createLocalCounters(1024)), () => new LocalRateLimitStore(createLocalCounters(1024), () => clock)],
+  ["redis", () => redis, () => redisOnClock],
+];
+const month = (limit: number): LimitSpec => ({ windowMs: 2_592_000_000, limit, sliding: false, calendarMonth: true });
+
+const states = (n: number): LimitState[] => Array.from({ length: n }, () => ({ current: 0, previous: 0, elapsedMs: 0, windowMs: 0 }));
 const hour = (limit: number, sliding = true): LimitSpec => ({ windowMs: 3_600_000, limit, sliding });
 
 /** Waits until at least `margin` ms remain in the current window, so a test stays within one window. */
@@ -23,7 +29,32 @@ async function awayFromEdge(windowMs: number, margin: number): Promise<void> {
   if (left < margin) await new Promise((r) => setTimeout(r, left + 20));
 }
 
-describe.each(stores)("rate-limit store conformance: %s", (_name, make) => {
+describe.each(stores)("rate-limit store conformance: %s", (_name, make, makeOnClock) => {
+  it("a month quota is the calendar month (UTC): it starts over on the 1st, never carries last month over", async () => {
+    const store = makeOnClock();
+    const key = `m:${randomUUID()}`;
+    const st = states(1);
+    const hit = async (iso: string) => { clock = Date.parse(iso); return store.hit([key], [month(3)], st); };
+    // Jan 31 → Feb 1: the quota used up on the 31st is fresh a millisecond after midnight UTC.
+    expect(await hit("2027-01-31T10:00:00Z")).toBe(true);
+    expect(await hit("2027-01-31T20:00:00Z")).toBe(true);
+    expect(await hit("2027-01-31T23:59:59.000Z")).toBe(true);
+    expect(await hit("2027-01-31T23:59:59.999Z")).toBe(false);
+    expect(st[0]).toMatchObject({ current: 3, previous: 0, windowMs: 31 * 86_400_000 });
+    expect(await hit("2027-02-01T00:00:00.000Z")).toBe(true);
+    expect(st[0]).toMatchObject({ current: 1, previous: 0, elapsedMs: 0, windowMs: 28 * 86_400_000 });
+    // Within February it stays one window (a 30-day window would have started over on Mar 3 otherwise).
+    expect(await hit("2027-02-27T00:00:00Z")).toBe(true);
+    expect(await hit("2027-02-28T23:00:00Z")).toBe(true);
+    expect(await hit("2027-02-28T23:59:00Z")).toBe(false);
+    // Dec → Jan across the year, and a leap February's 29 days.
+    expect(await hit("2027-12-31T23:59:59Z")).toBe(true);
+    expect(await hit("2028-01-01T00:00:00Z")).toBe(true);
+    expect(st[0]!.current).toBe(1);
+    expect(await hit("2028-02-29T23:59:59Z")).toBe(true);
+    expect(st[0]).toMatchObject({ current: 1, windowMs: 29 * 86_400_000, elapsedMs: 29 * 86_400_000 - 1000 });
+  });
+
   it("allows exactly the limit in a window, then rejects without consuming quota", async () => {
     const store = make();
     const key = `t:${randomUUID()}`;

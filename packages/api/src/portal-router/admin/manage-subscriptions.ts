@@ -21,8 +21,8 @@ export async function listSubscriptions(o: { db: Db; status?: string | undefined
     take: 500,
     include: {
       app: { select: { id: true, name: true, developer: { select: { id: true, email: true } } } },
-      product: { select: { slug: true, name: true } },
-      plan: { select: { name: true } },
+      product: { select: { slug: true, name: true, plans: { orderBy: { createdAt: "asc" }, select: { id: true, name: true } } } },
+      plan: { select: { id: true, name: true } },
       keys: { where: { revokedAt: null }, select: { id: true } },
     },
   });
@@ -32,8 +32,11 @@ export async function listSubscriptions(o: { db: Db; status?: string | undefined
     consumer: consumerNameOf(s.id),
     app: { id: s.app.id, name: s.app.name },
     developer: s.app.developer,
-    product: s.product,
+    product: { slug: s.product.slug, name: s.product.name },
     plan: s.plan.name,
+    planId: s.plan.id,
+    /** The product's plans, for moving the subscription to another one. */
+    plans: s.product.plans,
     liveKeys: s.keys.length,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),

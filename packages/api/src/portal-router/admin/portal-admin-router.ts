@@ -8,6 +8,7 @@ import { validateOpenApi } from "../openapi/validate-openapi.ts";
 import { deletePlan, deleteProduct, savePlan, saveProduct } from "./manage-products.ts";
 import { listDevelopers, listSubscriptions, setSubscriptionStatus } from "./manage-subscriptions.ts";
 import { toPlanView } from "./plan-view.ts";
+import { changeSubscriptionPlan } from "../subscriptions/change-subscription-plan.ts";
 
 const Id = z.string().min(1).max(64);
 
@@ -47,6 +48,9 @@ export const portalAdminRouter = router({
   setSubscriptionStatus: adminProcedure
     .input(z.object({ id: Id, action: z.enum(["approve", "reject", "suspend", "resume"]) }))
     .mutation(({ ctx, input }) => setSubscriptionStatus({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, id: input.id, action: input.action })),
+  changeSubscriptionPlan: adminProcedure
+    .input(z.object({ id: Id, planId: Id }))
+    .mutation(({ ctx, input }) => changeSubscriptionPlan({ db: ctx.db, bus: ctx.bus, actor: ctx.session.username, ip: ctx.ip, subscriptionId: input.id, planId: input.planId })),
   revenue: authedProcedure
     .input(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }))
     .query(({ ctx, input }) => revenueSummary({ db: ctx.db, month: input.month })),

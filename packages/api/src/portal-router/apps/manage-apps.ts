@@ -5,6 +5,7 @@ import type { Bus } from "../../bus.ts";
 import { consumerNameOf } from "../gateway-sync/build-portal-config.ts";
 import { syncPortalConfig } from "../gateway-sync/sync-portal-config.ts";
 import { newPortalId } from "../portal-ids.ts";
+import { changeSubscriptionPlan } from "../subscriptions/change-subscription-plan.ts";
 
 interface DevCtx { db: Db; bus: Bus; developerId: string; email: string; ip: string }
 
@@ -18,7 +19,7 @@ export async function listApps(o: { db: Db; developerId: string }) {
       subscriptions: {
         orderBy: { createdAt: "asc" },
         include: {
-          product: { select: { slug: true, name: true, routes: true } },
+          product: { select: { slug: true, name: true, routes: true, plans: { orderBy: { createdAt: "asc" }, select: { id: true, name: true } } } },
           plan: { select: { id: true, name: true } },
           keys: { orderBy: { createdAt: "asc" }, select: { id: true, prefix: true, createdAt: true, revokedAt: true } },
         },
@@ -34,8 +35,10 @@ export async function listApps(o: { db: Db; developerId: string }) {
       id: s.id,
       status: s.status,
       consumer: consumerNameOf(s.id),
-      product: s.product,
+      product: { slug: s.product.slug, name: s.product.name, routes: s.product.routes },
       plan: s.plan,
+      /** The plans this subscription can move to. */
+      plans: s.product.plans,
       createdAt: s.createdAt.toISOString(),
       keys: s.keys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
     })),
@@ -106,20 +109,10 @@ export async function subscribe(o: DevCtx & { appId: string; productSlug: string
   return { subscriptionId: id, status, key: key.key, keyId: key.id };
 }
 
-/** Moves a subscription to another plan of its product from now on (statements price each part with its plan). */
+/** Moves one of the developer's subscriptions to another plan of its product from now on. */
 export async function changePlan(o: DevCtx & { subscriptionId: string; planId: string }) {
   const sub = await ownSubscription(o, o.subscriptionId);
-  const plan = await o.db.prisma.plan.findUnique({ where: { id: o.planId } });
-  if (!plan || plan.productId !== sub.productId) throw new AppError("NOT_FOUND", "This product has no such plan");
-  if (plan.id === sub.planId) return { ok: true };
-  const now = new Date();
-  await o.db.prisma.$transaction([
-    o.db.prisma.subscriptionPlanPeriod.updateMany({ where: { subscriptionId: sub.id, endsAt: null }, data: { endsAt: now } }),
-    o.db.prisma.subscriptionPlanPeriod.create({ data: { id: newPortalId(), subscriptionId: sub.id, planId: plan.id, startsAt: now } }),
-    o.db.prisma.subscription.update({ where: { id: sub.id }, data: { planId: plan.id } }),
-  ]);
-  await sync(o, `subscription ${sub.id} moved to plan ${plan.name}`);
-  return { ok: true };
+  return changeSubscriptionPlan({ db: o.db, bus: o.bus, actor: `developer:${o.email}`, ip: o.ip, subscriptionId: sub.id, planId: o.planId });
 }
 
 export async function cancelSubscription(o: DevCtx & { subscriptionId: string }) {

@@ -8,7 +8,12 @@ import { readUsage } from "./read-usage.ts";
 export interface AppStatement {
   app: { id: string; name: string };
   month: string;
-  products: (Statement & { subscriptionId: string; product: { slug: string; name: string } })[];
+  products: (Statement & {
+    subscriptionId: string;
+    product: { slug: string; name: string };
+    /** The plans in effect during the month, in order (from/to clamped to the month; to null = through its end). */
+    planPeriods: { planName: string; from: string; to: string | null }[];
+  })[];
   totalRequests: number;
   totalMicros: number;
   currency: string;
@@ -36,7 +41,14 @@ export async function appStatement(o: { db: Db; appId: string; month: string; de
       }),
       usage: usage.filter((u) => u.consumer === consumer).map((u) => ({ minute: u.minute, requests: u.billable })),
     });
-    return { ...statement, subscriptionId: s.id, product: s.product };
+    const planPeriods = s.planPeriods
+      .filter((p) => p.startsAt.getTime() < end && (p.endsAt === null || p.endsAt.getTime() > start))
+      .map((p) => ({
+        planName: plans.get(p.planId)?.name ?? "(deleted plan)",
+        from: new Date(Math.max(p.startsAt.getTime(), start)).toISOString(),
+        to: p.endsAt === null || p.endsAt.getTime() >= end ? null : p.endsAt.toISOString(),
+      }));
+    return { ...statement, subscriptionId: s.id, product: s.product, planPeriods };
   });
   return {
     app: { id: app.id, name: app.name },

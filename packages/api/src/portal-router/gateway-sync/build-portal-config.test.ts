@@ -32,7 +32,7 @@ describe("buildPortalConfig", () => {
     ]);
     const plan = config.policies!.find((p) => p.name === "portal-plan-a1")!;
     expect(plan.scope).toEqual({ kind: "consumer", name: "app-a1" });
-    // The monthly quota is the rate limit's month period (Kong's 30-day window).
+    // The monthly quota is the rate limit's month period: a calendar month (UTC) at the gateway, as billing is.
     expect(plan.config).toMatchObject({ minute: 60, day: 1000, month: 20_000, limit_by: "consumer" });
     // A plan without any limit gets no rate-limit policy.
     expect(config.policies!.some((p) => p.name === "portal-plan-b2")).toBe(false);

@@ -19,7 +19,6 @@ export function syncPortalConfig(options: { db: Db; bus: Bus; actor: string; ip?
 }
 
 async function syncOnce(options: { db: Db; bus: Bus; actor: string; ip?: string | null; reason: string }): Promise<PublishResult> {
-  const state = await loadPortalState(options.db);
   return publishConfig({
     db: options.db,
     bus: options.bus,
@@ -28,6 +27,8 @@ async function syncOnce(options: { db: Db; bus: Bus; actor: string; ip?: string 
     message: `Portal: ${options.reason}`,
     action: "portal.sync",
     target: "portal",
-    build: (current) => buildPortalConfig(current, state),
+    // Read inside the publish lock: a route rename queued before this sync has updated the products by then.
+    load: () => loadPortalState(options.db),
+    build: (current, state) => buildPortalConfig(current, state),
   });
 }
