@@ -1,7 +1,9 @@
 // `npm run bench`: one run, on loopback, of the same fixed upstream reached directly, through
 // nginx proxy_pass (keep-alive upstream), through node-http-proxy and through Switchyard with a
 // 1,000-route table, the measured route behind a weighted split, JWT auth and a rate limit. Prints req/s, p50/p99, the proxy's own CPU time per request and ratios
-// against direct and nginx measured in this same run. Not a test: numbers, not pass/fail.
+// against direct and nginx measured in this same run, then the latency Switchyard adds at half its
+// saturated rate, measured open loop by pace.c (a C client timing each request from when it was
+// due). Not a test: numbers, not pass/fail.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -9,23 +11,26 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { benchConfig, benchToken } from "./bench/bench-config.ts";
 import { treeCpuSeconds } from "./bench/cpu.ts";
-import { hasWrk, paced, saturate, type LoadResult } from "./bench/load.ts";
+import { hasWrk, saturate, type LoadResult } from "./bench/load.ts";
 import { hasNginx, proxyBody, startNginx, upstreamBody } from "./bench/nginx.ts";
+import { halfLoadClientName, measureAtRate, reportHalfLoad } from "./bench/half-load.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
+const halfSeconds = Number(process.env.BENCH_HALF_SECONDS ?? 2); // per contender and round
+const halfRounds = Number(process.env.BENCH_HALF_ROUNDS ?? 3);
 const ports = { upstream: 18081, nginx: 18082, httpProxy: 18083, switchyard: 18084, switchyardAdmin: 18085 };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
 const started: ChildProcess[] = [];
 // Every contender gets the same request; only Switchyard checks the token.
 const headers = { authorization: `Bearer ${benchToken()}` };
 
-interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null; halfLoad?: LoadResult }
+interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null }
 
 async function main() {
-  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, upstream ${hasNginx ? "nginx" : "Node"}`);
+  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, half load by ${halfLoadClientName}, upstream ${hasNginx ? "nginx" : "Node"}`);
   if (hasNginx) keep(startNginx(path.join(dir, "upstream"), 1, upstreamBody(ports.upstream)));
   else keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "upstream", String(ports.upstream)], { stdio: "inherit" }));
   await waitFor(`http://127.0.0.1:${ports.upstream}/`);
@@ -50,14 +55,17 @@ async function main() {
   await waitFor(`http://127.0.0.1:${ports.switchyardAdmin}/ready`);
   rows.push(await measure("switchyard (1,000 routes, split, JWT, rate limit)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
 
-  // Added tail latency at half of Switchyard's saturated rate, against direct at the same rate.
-  const halfRate = Math.max(100, Math.round(rows[rows.length - 1]!.load.rps / 2));
-  const directHalf = await paced(`http://127.0.0.1:${ports.upstream}/bench/measured`, { rps: halfRate, seconds: 5, connections, headers });
-  const switchyardHalf = await paced(`http://127.0.0.1:${ports.switchyard}/bench/measured`, { rps: halfRate, seconds: 5, connections, headers });
+  // Added latency at half of Switchyard's saturated rate: direct, nginx and Switchyard at the same rate.
+  const halfRate = Number(process.env.BENCH_HALF_RATE) || Math.max(100, Math.round(rows[rows.length - 1]!.load.rps / 2));
+  const halfOpts = { rate: halfRate, seconds: halfSeconds, rounds: halfRounds, connections, headers };
+  const half = await measureAtRate([
+    { name: "direct", url: `http://127.0.0.1:${ports.upstream}/bench/measured` },
+    ...(hasNginx ? [{ name: "nginx proxy_pass", url: `http://127.0.0.1:${ports.nginx}/bench/measured` }] : []),
+    { name: "switchyard", url: `http://127.0.0.1:${ports.switchyard}/bench/measured` },
+  ], halfOpts);
 
   report(rows);
-  console.log(`\nhalf load (${halfRate} req/s, open loop): direct p99 ${directHalf.p99Ms.toFixed(2)} ms, switchyard p99 ${switchyardHalf.p99Ms.toFixed(2)} ms, ` +
-    `added p99 ${(switchyardHalf.p99Ms - directHalf.p99Ms).toFixed(2)} ms (errors ${switchyardHalf.errors})`);
+  reportHalfLoad(half, halfOpts);
 }
 
 async function measure(name: string, url: string, pid: number | null): Promise<Row> {

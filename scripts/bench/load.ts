@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 
-export interface LoadResult { requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number }
+export interface LoadResult { requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number; p999Ms?: number; maxMs?: number; clientLagP99Ms?: number }
 
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
 
@@ -40,8 +40,11 @@ async function runAutocannon(url: string, { connections, seconds, headers = {} }
 }
 
 /**
- * Open-loop load at a fixed rate (for "added latency at half load"): requests are started on a
- * schedule whatever the previous ones do, so queueing shows in the tail instead of slowing the load.
+ * Open-loop load at a fixed rate in Node: the fallback for "added latency at half load" when no C
+ * compiler can build pace.c. Requests are started on a schedule whatever the previous ones do, but
+ * they are timed from when they actually start, and at bench rates this client both falls behind
+ * its schedule and adds tens of ms of its own timer and event-loop jitter at p99: enough to swamp a
+ * proxy's added tail, so its tail figures are not to be quoted.
  */
 export async function paced(url: string, opts: { rps: number; seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });

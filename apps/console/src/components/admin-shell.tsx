@@ -10,6 +10,7 @@ import { AuditIcon, CloseIcon, HistoryIcon, ImportIcon, LogOutIcon, LogoIcon, Me
 import { LiveIndicator } from "@/components/live-indicator.tsx";
 import { PortalIcon } from "@/components/portal/portal-icon.tsx";
 import { ConsumerIcon } from "@/components/consumers/consumer-icon.tsx";
+import { CertificateIcon, SettingsIcon } from "@/components/certificates/certificate-icon.tsx";
 import { PolicyIcon } from "@/components/policies/policy-icon.tsx";
 import { SimulatorIcon } from "@/components/simulator/simulator-icon.tsx";
 import { ThemeToggle } from "@/components/theme-toggle.tsx";
@@ -23,10 +24,12 @@ const NAV = [
   { href: "/services", label: "Services", icon: ServicesIcon, adminOnly: false },
   { href: "/consumers", label: "Consumers", icon: ConsumerIcon, adminOnly: false },
   { href: "/policies", label: "Policies", icon: PolicyIcon, adminOnly: false },
+  { href: "/certificates", label: "Certificates", icon: CertificateIcon, adminOnly: false },
   { href: "/simulator", label: "Simulator", icon: SimulatorIcon, adminOnly: false },
   { href: "/data-planes", label: "Data planes", icon: ServerIcon, adminOnly: false },
   { href: "/history", label: "History", icon: HistoryIcon, adminOnly: false },
   { href: "/import", label: "Import", icon: ImportIcon, adminOnly: false },
+  { href: "/settings", label: "Settings", icon: SettingsIcon, adminOnly: false },
   { href: "/users", label: "Users", icon: UsersIcon, adminOnly: true },
   { href: "/audit", label: "Audit log", icon: AuditIcon, adminOnly: true },
   { href: "/portal-admin", label: "Developer portal", icon: PortalIcon, adminOnly: false },

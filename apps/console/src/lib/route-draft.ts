@@ -17,7 +17,14 @@ export interface RuleDraft {
   destinations: DestinationDraft[];
 }
 
+/** Route fields with their own inputs; the rest (e.g. maxRequestBodyBytes) is carried through unchanged. */
+type EditedRouteField = "name" | "description" | "hosts" | "path" | "methods" | "stripPath" | "priority" | "rules" | "httpsRedirect";
+
 export interface RouteDraft {
+  /** Route-level fields this form doesn't edit, kept as they were. */
+  rest: Partial<Omit<Route, EditedRouteField>>;
+  /** HTTPS only: plain-HTTP requests get this redirect (status, port); null serves plain HTTP too. */
+  httpsRedirect: Record<string, unknown> | null;
   name: string;
   description: string;
   hosts: string;
@@ -31,6 +38,8 @@ export interface RouteDraft {
 
 export function emptyDraft(defaultService = ""): RouteDraft {
   return {
+    rest: {},
+    httpsRedirect: null,
     name: "",
     description: "",
     hosts: "",
@@ -44,7 +53,10 @@ export function emptyDraft(defaultService = ""): RouteDraft {
 }
 
 export function draftFromRoute(route: Route): RouteDraft {
+  const { name: _n, description: _d, hosts: _h, path: _p, methods: _m, stripPath: _s, priority: _pr, rules: _r, httpsRedirect, ...rest } = route;
   return {
+    rest,
+    httpsRedirect: httpsRedirect ? { ...httpsRedirect } : null,
     name: route.name,
     description: route.description ?? "",
     hosts: route.hosts.join(", "),
@@ -68,6 +80,8 @@ function toNumber(text: string): number {
 /** The object the API receives, before validation. */
 export function draftToInput(draft: RouteDraft): unknown {
   return {
+    ...draft.rest,
+    ...(draft.httpsRedirect ? { httpsRedirect: draft.httpsRedirect } : {}),
     name: draft.name.trim(),
     ...(draft.description.trim() ? { description: draft.description.trim() } : {}),
     hosts: draft.hosts
@@ -112,7 +126,7 @@ export function validateDraft(draft: RouteDraft): ValidationResult {
 
 /** Every error path the form shows next to a field; anything else goes to the summary. */
 export function placedPaths(draft: RouteDraft): Set<string> {
-  const paths = new Set(["name", "description", "path", "path.type", "path.value", "stripPath", "priority", "rules"]);
+  const paths = new Set(["name", "description", "path", "path.type", "path.value", "stripPath", "priority", "rules", "httpsRedirect", "httpsRedirect.status", "httpsRedirect.port"]);
   draft.hosts.split(/[\s,]+/).forEach((_, i) => paths.add(`hosts.${i}`));
   paths.add("hosts");
   draft.methods.forEach((_, i) => paths.add(`methods.${i}`));

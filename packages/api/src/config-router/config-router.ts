@@ -9,12 +9,14 @@ import { importConfig } from "./import-config.ts";
 import { previewImport } from "./preview-import.ts";
 import { listConfigVersions } from "./list-config-versions.ts";
 import { promoteConfig } from "./promote-config.ts";
+import { withConfigForRole } from "./redact-config.ts";
 import { rollbackConfig } from "./rollback-config.ts";
 
 const VersionSchema = z.number().int().positive();
 
 export const configRouter = router({
-  current: authedProcedure.query(({ ctx }) => getCurrentConfig({ db: ctx.db })),
+  // Viewers read configs with certificates' private keys redacted (see redact-config.ts).
+  current: authedProcedure.query(async ({ ctx }) => withConfigForRole(await getCurrentConfig({ db: ctx.db }), ctx.session.role)),
 
   // The contract's `config.apply`: tRPC reserves `apply` (and `call`, `then`) as procedure names,
   // because its client is a proxy of functions. The config itself is validated by the publish
@@ -27,11 +29,11 @@ export const configRouter = router({
 
   versions: authedProcedure.query(({ ctx }) => listConfigVersions({ db: ctx.db })),
 
-  get: authedProcedure.input(z.object({ version: VersionSchema })).query(({ ctx, input }) => getConfigVersion({ db: ctx.db, version: input.version })),
+  get: authedProcedure.input(z.object({ version: VersionSchema })).query(async ({ ctx, input }) => withConfigForRole(await getConfigVersion({ db: ctx.db, version: input.version }), ctx.session.role)),
 
   diff: authedProcedure
     .input(z.object({ from: VersionSchema, to: VersionSchema }))
-    .query(({ ctx, input }) => diffConfigVersions({ db: ctx.db, from: input.from, to: input.to })),
+    .query(({ ctx, input }) => diffConfigVersions({ db: ctx.db, from: input.from, to: input.to, role: ctx.session.role })),
 
   rollback: editorProcedure
     .input(z.object({ version: VersionSchema, message: z.string().max(500).optional() }))

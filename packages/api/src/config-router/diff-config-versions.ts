@@ -2,7 +2,9 @@ import { diffLines } from "diff";
 import { GatewayConfigSchema, type GatewayConfig } from "@switchyard/config";
 import { configToYaml } from "@switchyard/config/yaml";
 import type { Db } from "@switchyard/db";
+import type { Role } from "../auth-router/roles.ts";
 import { getConfigVersion } from "./get-config-version.ts";
+import { configForRole } from "./redact-config.ts";
 
 export interface DiffLine {
   kind: "add" | "remove" | "same";
@@ -21,8 +23,9 @@ export interface ConfigDiff {
  * YAML in the schema's key order: the database returns JSON objects with its own key order, and
  * parsing again (idempotent for stored configs) puts keys back where a user wrote them.
  */
-export function normalizedYaml(config: GatewayConfig): string {
-  return configToYaml(GatewayConfigSchema.parse(config));
+export function normalizedYaml(config: GatewayConfig, role: Role = "admin"): string {
+  // Redacted after parsing: the schema refuses a redacted key, as it must on the way in.
+  return configToYaml(configForRole(GatewayConfigSchema.parse(config), role));
 }
 
 export function lineDiff(before: string, after: string): DiffLine[] {
@@ -35,11 +38,15 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   return lines;
 }
 
-/** Line diff of two versions' configs, as YAML. */
-export async function diffConfigVersions(options: { db: Db; from: number; to: number }): Promise<ConfigDiff> {
+/**
+ * Line diff of two versions' configs, as YAML, as `role` may read them (viewers see private keys
+ * redacted on both sides, so a changed key shows as no line change: the certificate line does).
+ */
+export async function diffConfigVersions(options: { db: Db; from: number; to: number; role?: Role }): Promise<ConfigDiff> {
   const [from, to] = await Promise.all([getConfigVersion({ db: options.db, version: options.from }), getConfigVersion({ db: options.db, version: options.to })]);
-  const fromYaml = normalizedYaml(from.config);
-  const toYaml = normalizedYaml(to.config);
+  const role = options.role ?? "viewer";
+  const fromYaml = normalizedYaml(from.config, role);
+  const toYaml = normalizedYaml(to.config, role);
   const lines = lineDiff(fromYaml, toYaml);
   return {
     from: { version: from.version, yaml: fromYaml },

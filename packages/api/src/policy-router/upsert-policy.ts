@@ -1,6 +1,6 @@
+import { placeNamed, withoutNamed } from "../named-entity.ts";
 import { PolicySchema } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
-import { AppError } from "../app-error.ts";
 import type { Bus } from "../bus.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
 import { parseInput, pathWithin } from "../parse-input.ts";
@@ -26,18 +26,9 @@ export function upsertPolicy(options: Options & { policy: unknown; originalName?
     action: "policies.upsert",
     target: `policy:${policy.name}`,
     build(current) {
-      const policies = [...(current.policies ?? [])];
-      index = policies.findIndex((p) => p.name === lookup);
-      if (index === -1 && options.originalName !== undefined) throw new AppError("NOT_FOUND", `No policy "${options.originalName}"`);
-      if (options.originalName === undefined && index !== -1) {
-        throw new AppError("CONFLICT", `A policy named "${policy.name}" already exists`, { fieldErrors: [{ path: "name", message: "This name is taken" }] });
-      }
-      if (options.originalName !== undefined && options.originalName !== policy.name && policies.some((p) => p.name === policy.name)) {
-        throw new AppError("CONFLICT", `A policy named "${policy.name}" already exists`, { fieldErrors: [{ path: "name", message: "This name is taken" }] });
-      }
-      if (index === -1) index = policies.push(policy) - 1;
-      else policies[index] = policy;
-      return { ...current, policies };
+      const placed = placeNamed(current.policies ?? [], policy, options.originalName, "policy");
+      index = placed.index;
+      return { ...current, policies: placed.list };
     },
     mapErrorPath: (path) => pathWithin("policies", index, path),
   });
@@ -53,9 +44,7 @@ export function deletePolicy(options: Options & { name: string }): Promise<Publi
     action: "policies.delete",
     target: `policy:${options.name}`,
     build(current) {
-      const policies = current.policies ?? [];
-      if (!policies.some((p) => p.name === options.name)) throw new AppError("NOT_FOUND", `No policy "${options.name}"`);
-      return { ...current, policies: policies.filter((p) => p.name !== options.name) };
+      return { ...current, policies: withoutNamed(current.policies ?? [], options.name, "policy") };
     },
   });
 }

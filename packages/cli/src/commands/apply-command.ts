@@ -3,7 +3,7 @@ import { CliError } from "../cli-error.ts";
 import { connect } from "../connect.ts";
 import type { CliEnv } from "../env.ts";
 import type { CliIo } from "../io.ts";
-import { GatewayConfigSchema } from "@switchyard/config";
+import { readRunningConfig } from "../running-config.ts";
 import { loadConfigFile, reportImport, reportInvalid } from "./validate-command.ts";
 
 export async function applyCommand(args: string[], io: CliIo, env: CliEnv): Promise<number> {
@@ -19,7 +19,7 @@ export async function applyCommand(args: string[], io: CliIo, env: CliEnv): Prom
   if (result.format && result.format !== "switchyard") {
     // Imports are laid over the running config by name, so read it first.
     const current = await api.config.current.query();
-    result = await loadConfigFile(values.file, io, current ? GatewayConfigSchema.parse(current.config) : null);
+    result = await loadConfigFile(values.file, io, current ? readRunningConfig(current.config).config : null);
   }
   reportImport(values.file, result, io);
   if (!result.ok) {

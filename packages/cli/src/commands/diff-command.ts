@@ -6,6 +6,7 @@ import { CliError } from "../cli-error.ts";
 import { connect } from "../connect.ts";
 import type { CliEnv } from "../env.ts";
 import type { CliIo } from "../io.ts";
+import { readRunningConfig } from "../running-config.ts";
 import { loadConfigFile, reportInvalid } from "./validate-command.ts";
 
 /** YAML in the schema's key order and with defaults filled in, so only meaning shows up as a difference. */
@@ -27,7 +28,7 @@ export async function diffCommand(args: string[], io: CliIo, env: CliEnv): Promi
   }
   const api = await connect(env);
   const current = await api.config.current.query();
-  const running = normalizedYaml(current?.config ?? { services: [], routes: [] });
+  const running = configToYaml(readRunningConfig(current?.config).config);
   const wanted = normalizedYaml(result.config);
   if (running === wanted) return 0;
   const label = current ? `running (version ${current.version})` : "running (nothing published)";

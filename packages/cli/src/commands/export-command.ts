@@ -2,20 +2,23 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { GatewayConfigSchema } from "@switchyard/config";
 import { exportKong } from "@switchyard/config/exporters";
 import { configToYaml } from "@switchyard/config/yaml";
 import { CliError, indent } from "../cli-error.ts";
 import { connect } from "../connect.ts";
 import type { CliEnv } from "../env.ts";
 import type { CliIo } from "../io.ts";
+import { readRunningConfig } from "../running-config.ts";
 
 export async function exportCommand(args: string[], io: CliIo, env: CliEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { output: { type: "string", short: "o" }, format: { type: "string", default: "switchyard" } }, strict: true });
   if (values.format !== "switchyard" && values.format !== "kong") throw new CliError(`--format must be switchyard or kong, not "${values.format}"`);
   const api = await connect(env);
   const current = await api.config.current.query();
-  const config = current ? GatewayConfigSchema.parse(current.config) : GatewayConfigSchema.parse({});
+  const { config, redactedKeys } = readRunningConfig(current?.config);
+  if (redactedKeys.length > 0) {
+    io.stderr(`The private keys of certificate(s) ${redactedKeys.join(", ")} are redacted for your role; an editor or admin must export them before the file can be applied.\n`);
+  }
   const header = `# Switchyard config, version ${current?.version ?? "none"}${current ? ` (${current.hash.slice(0, 12)})` : ""}\n`;
   let yaml: string;
   if (values.format === "kong") {

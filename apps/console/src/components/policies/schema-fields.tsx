@@ -61,7 +61,7 @@ function Field({ name, shape, optional, defaultValue, value, path, onChange }: {
   let control;
   if (shape.kind === "enum") {
     control = (
-      <Select id={id} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)} data-testid={testIdOf(path)} {...aria}>
+      <Select id={id} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" ? undefined : shape.numeric ? Number(e.target.value) : e.target.value)} data-testid={testIdOf(path)} {...aria}>
         {(optional || defaultValue === undefined) && <option value="">{defaultValue === undefined ? "—" : `Default (${String(defaultValue)})`}</option>}
         {shape.options.map((o) => <option key={o} value={o}>{o}</option>)}
       </Select>

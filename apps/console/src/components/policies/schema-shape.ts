@@ -7,7 +7,8 @@ export type FieldShape =
   | { kind: "string" }
   /** A duration: ms as a number, or text like "10s". */
   | { kind: "duration" }
-  | { kind: "enum"; options: string[] }
+  /** `numeric`: the options are number literals (e.g. redirect status codes) and the value is a number. */
+  | { kind: "enum"; options: string[]; numeric?: boolean }
   | { kind: "array"; element: FieldShape }
   | { kind: "record"; value: FieldShape }
   | { kind: "object"; fields: { key: string; shape: FieldShape; optional: boolean; defaultValue: unknown }[] }
@@ -57,13 +58,23 @@ export function shapeOf(schema: z.ZodType): FieldShape {
     case "number": case "int": return { kind: "number" };
     case "string": return { kind: "string" };
     case "enum": return { kind: "enum", options: Object.values(d.entries ?? {}) };
-    case "literal": return d.values?.length === 1 && d.values[0] === true ? { kind: "boolean" } : { kind: "enum", options: (d.values ?? []).map(String) };
+    case "literal": {
+      const values = d.values ?? [];
+      if (values.length === 1 && values[0] === true) return { kind: "boolean" };
+      return { kind: "enum", options: values.map(String), ...(values.length > 0 && values.every((v) => typeof v === "number") ? { numeric: true } : {}) };
+    }
     case "array": return { kind: "array", element: shapeOf(d.element!) };
     case "record": return { kind: "record", value: shapeOf(d.valueType!) };
     case "union": {
       const kinds = (d.options ?? []).map((o) => shapeOf(o).kind);
       if (kinds.includes("number") && kinds.includes("string")) return { kind: "duration" };
       if (kinds.every((k) => k === "number")) return { kind: "number" };
+      // A union of literals (301 | 302 | …) is a choice between them.
+      const shapes = (d.options ?? []).map(shapeOf);
+      if (shapes.length > 0 && shapes.every((o) => o.kind === "enum")) {
+        const enums = shapes as Extract<FieldShape, { kind: "enum" }>[];
+        return { kind: "enum", options: enums.flatMap((o) => o.options), ...(enums.every((o) => o.numeric) ? { numeric: true } : {}) };
+      }
       return { kind: "other" };
     }
     case "object":
@@ -87,8 +98,19 @@ export function defaultsOf(schema: z.ZodType): Record<string, unknown> {
   return out;
 }
 
-/** "key_names" / "http1MaxPendingRequests" → "Key names" / "Http1 max pending requests". */
+/** Keys whose words humanize() can't guess (acronyms, protocol names). */
+const LABELS: Record<string, string> = {
+  otlp: "OTLP export",
+  http: "HTTP",
+  tcp: "TCP",
+  h2UpgradePolicy: "HTTP/2 to targets (h2UpgradePolicy)",
+  http2MaxRequests: "HTTP/2 max requests",
+  http1MaxPendingRequests: "HTTP/1 max pending requests",
+};
+
+/** "key_names" / "maxRequestsPerConnection" → "Key names" / "Max requests per connection". */
 export function humanize(key: string): string {
+  if (LABELS[key]) return LABELS[key];
   const words = key.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().replace(/\bms\b/, "(ms)");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

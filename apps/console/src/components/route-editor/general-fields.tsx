@@ -8,6 +8,7 @@ import { Select } from "@/components/ui/select.tsx";
 import { cn } from "@/lib/cn.ts";
 import { HTTP_METHODS, type PathType, type RouteDraft } from "@/lib/route-draft.ts";
 import { FieldErrorText, useFieldAria } from "./field-errors.tsx";
+import { HttpsOnlyFields } from "./https-only-fields.tsx";
 
 const PATH_HINT: Record<PathType, string> = {
   prefix: "Matches this path and everything below it.",
@@ -124,6 +125,7 @@ export function GeneralFields({ draft, onChange }: { draft: RouteDraft; onChange
           </div>
           <FieldErrorText path="priority" />
         </div>
+        <HttpsOnlyFields draft={draft} onChange={onChange} />
       </CardContent>
     </Card>
   );

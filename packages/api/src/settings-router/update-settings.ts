@@ -1,0 +1,30 @@
+import { SettingsSchema, type Settings } from "@switchyard/config";
+import type { Db } from "@switchyard/db";
+import type { Bus } from "../bus.ts";
+import { getCurrentConfig } from "../config-router/get-current-config.ts";
+import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { parseInput } from "../parse-input.ts";
+
+/** The gateway-wide settings of the running config (defaults when none are set). */
+export async function getSettings(options: { db: Db }): Promise<Settings> {
+  return SettingsSchema.parse((await getCurrentConfig(options))?.config.settings ?? {});
+}
+
+/**
+ * Replaces the settings (trusted proxies, HTTPS redirect, tracing) as one object; field errors
+ * are relative to the settings (`trustedProxies.1`, `tracing.otlp.endpoint`).
+ */
+export function updateSettings(options: { db: Db; bus: Bus; actor: string; ip?: string | null; settings: unknown }): Promise<PublishResult> {
+  const settings = parseInput(SettingsSchema, options.settings);
+  return publishConfig({
+    db: options.db,
+    bus: options.bus,
+    actor: options.actor,
+    ip: options.ip ?? null,
+    message: "Update settings",
+    action: "settings.update",
+    target: "settings",
+    build: (current) => ({ ...current, settings }),
+    mapErrorPath: (path) => (path.startsWith("settings.") ? path.slice("settings.".length) : path === "settings" ? "" : path),
+  });
+}
