@@ -44,12 +44,22 @@ export interface RouteIndex {
   /** By suffix (".example.com"). */
   readonly wildcard: ReadonlyMap<string, Cell>;
   readonly any: Cell | null;
+  /**
+   * What a candidate's path still needs, by entry position: the lookup that found an entry filed
+   * under its whole literal prefix already matched it (PATH_MATCHED for a prefix route,
+   * PATH_LENGTH for an exact one: only the length is left); PATH_CHECK for the rest.
+   */
+  readonly pathCheck: Uint8Array;
   /** Scratch space for the merge (one match runs at a time per thread). */
   lists: Int32Array[];
   positions: Int32Array;
 }
 
 const PLAIN = /[A-Za-z0-9_~-]/;
+
+export const PATH_CHECK = 0;
+export const PATH_MATCHED = 1;
+export const PATH_LENGTH = 2;
 
 /** The literal leading segments every path a regex accepts must have ([] when it can't tell). */
 export function regexHeadSegments(source: string): string[] {
@@ -80,6 +90,7 @@ function hostKey(h: HostMatcher): string {
 }
 
 export function buildRouteIndex(entries: readonly RouteEntry[]): RouteIndex {
+  const pathCheck = new Uint8Array(entries.length);
   const cells = new Map<string, { root: number[]; byPrefix: Map<string, number[]>; depths: Set<number> }>();
   entries.forEach((entry, i) => {
     const key = hostKey(entry.host);
@@ -87,6 +98,9 @@ export function buildRouteIndex(entries: readonly RouteEntry[]): RouteIndex {
     if (!cell) { cell = { root: [], byPrefix: new Map(), depths: new Set() }; cells.set(key, cell); }
     const segs = literalSegments(entry);
     if (segs.length === 0) { cell.root.push(i); return; }
+    const type = entry.route.pathType;
+    if (type === "prefix") pathCheck[i] = PATH_MATCHED;
+    else if (type === "exact") pathCheck[i] = PATH_LENGTH;
     const prefix = `/${segs.join("/")}`;
     let list = cell.byPrefix.get(prefix);
     if (!list) { list = []; cell.byPrefix.set(prefix, list); }
@@ -111,7 +125,7 @@ export function buildRouteIndex(entries: readonly RouteEntry[]): RouteIndex {
     else if (key.startsWith("w:")) wildcard.set(key.slice(2), cell);
     else any = cell;
   }
-  return { exact, wildcard, any, lists: new Array<Int32Array>(16), positions: new Int32Array(16) };
+  return { exact, wildcard, any, pathCheck, lists: new Array<Int32Array>(16), positions: new Int32Array(16) };
 }
 
 function push(index: RouteIndex, n: number, list: Int32Array): number {
