@@ -191,12 +191,47 @@ function compileDestination(
 ): CompiledDestination {
   const service = services.get(d.service);
   if (!service) throw new ConfigCompileError(CompileErrorCode.UnknownService, `${where}.service`, `Unknown service "${d.service}"`);
+  const cluster = clusterOf(service, d.subset, where);
+  const compiled: CompiledDestination = Object.freeze({
+    id: destinations.length,
+    service: d.service,
+    subset: d.subset ?? "",
+    weight: d.weight,
+    ...cluster.parts,
+    timeoutMs: rule.timeoutMs ?? cluster.policy?.timeouts?.requestMs ?? null,
+    // A mirror is fire-and-forget: never retried.
+    retry: mirror ? null : resolveRetry(rule, cluster.policy),
+    mirror,
+  });
+  destinations.push(compiled);
+  return compiled;
+}
+
+
+/** What a destination takes from its service and subset alone: the same for every route sending there. */
+interface ClusterParts {
+  policy: TrafficPolicy | undefined;
+  parts: Pick<CompiledDestination, "targets" | "targetWeightTotal" | "connectTimeoutMs" | "idleTimeoutMs" | "loadBalancer" | "hashKey" | "hashAlgorithm" | "cluster" | "retryBudget" | "pool" | "outlier">;
+}
+
+/**
+ * Resolved once per service and subset of the config being compiled (keyed by the service
+ * object, so a new config never sees an old one's): a big table has thousands of destinations
+ * over a few clusters, and resolving each anew dominated the compile.
+ */
+const clusterCache = new WeakMap<Service, Map<string, ClusterParts>>();
+
+function clusterOf(service: Service, subsetName: string | undefined, where: string): ClusterParts {
+  let bySubset = clusterCache.get(service);
+  if (bySubset === undefined) { bySubset = new Map(); clusterCache.set(service, bySubset); }
+  const known = bySubset.get(subsetName ?? "");
+  if (known !== undefined) return known;
   let policy: TrafficPolicy | undefined = service.trafficPolicy;
   let selector: Record<string, string> | null = null;
-  if (d.subset !== undefined) {
-    const subset = service.subsets.find((s) => s.name === d.subset);
+  if (subsetName !== undefined) {
+    const subset = service.subsets.find((s) => s.name === subsetName);
     if (!subset) {
-      throw new ConfigCompileError(CompileErrorCode.UnknownSubset, `${where}.subset`, `Service "${d.service}" has no subset "${d.subset}"`);
+      throw new ConfigCompileError(CompileErrorCode.UnknownSubset, `${where}.subset`, `Service "${service.name}" has no subset "${subsetName}"`);
     }
     selector = subset.labels;
     policy = mergePolicy(service.trafficPolicy, subset.trafficPolicy);
@@ -211,34 +246,28 @@ function compileDestination(
       origin: `http://${formatHost(t.host)}:${t.port}`,
       authority: t.port === 80 ? formatHost(t.host) : `${formatHost(t.host)}:${t.port}`,
     }));
-  const compiled: CompiledDestination = Object.freeze({
-    id: destinations.length,
-    service: d.service,
-    subset: d.subset ?? "",
-    weight: d.weight,
-    targets: Object.freeze(targets),
-    targetWeightTotal: targets.reduce((sum, t) => sum + t.weight, 0),
-    timeoutMs: rule.timeoutMs ?? policy?.timeouts?.requestMs ?? null,
-    connectTimeoutMs: policy?.connectionPool?.tcp?.connectTimeoutMs ?? policy?.timeouts?.connectMs ?? null,
-    idleTimeoutMs: policy?.timeouts?.idleMs ?? null,
-    loadBalancer: policy?.loadBalancer?.type ?? "round-robin",
-    hashKey: resolveHashKey(policy),
-    hashAlgorithm: policy?.loadBalancer?.consistentHash?.algorithm ?? "ring",
-    cluster: d.subset === undefined ? d.service : `${d.service}/${d.subset}`,
-    // A mirror is fire-and-forget: never retried.
-    retry: mirror ? null : resolveRetry(rule, policy),
-    retryBudget: Object.freeze({
-      percent: policy?.retryBudget?.budgetPercent ?? 20,
-      minConcurrency: policy?.retryBudget?.minRetryConcurrency ?? 3,
-    }),
-    pool: resolvePool(policy),
-    outlier: resolveOutlier(policy),
-    mirror,
-  });
-  destinations.push(compiled);
-  return compiled;
+  const cluster: ClusterParts = {
+    policy,
+    parts: {
+      targets: Object.freeze(targets),
+      targetWeightTotal: targets.reduce((sum, t) => sum + t.weight, 0),
+      connectTimeoutMs: policy?.connectionPool?.tcp?.connectTimeoutMs ?? policy?.timeouts?.connectMs ?? null,
+      idleTimeoutMs: policy?.timeouts?.idleMs ?? null,
+      loadBalancer: policy?.loadBalancer?.type ?? "round-robin",
+      hashKey: resolveHashKey(policy),
+      hashAlgorithm: policy?.loadBalancer?.consistentHash?.algorithm ?? "ring",
+      cluster: subsetName === undefined ? service.name : `${service.name}/${subsetName}`,
+      retryBudget: Object.freeze({
+        percent: policy?.retryBudget?.budgetPercent ?? 20,
+        minConcurrency: policy?.retryBudget?.minRetryConcurrency ?? 3,
+      }),
+      pool: resolvePool(policy),
+      outlier: resolveOutlier(policy),
+    },
+  };
+  bySubset.set(subsetName ?? "", cluster);
+  return cluster;
 }
-
 
 function formatHost(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;

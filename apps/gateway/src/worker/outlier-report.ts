@@ -7,17 +7,15 @@ import type { RuntimeTable } from "./runtime-table.ts";
  */
 export function outlierRows(table: RuntimeTable, now: number): OutlierRow[] {
   const rows: OutlierRow[] = [];
-  const seen = new Set<string>();
+  // Destinations of one cluster share its balancer (runtime-table.ts): one visit per cluster.
+  const seen = new Set<object>();
   for (const rt of table.destinations) {
     const dest = rt.dest;
-    if (dest.outlier === null) continue;
+    if (dest.outlier === null || seen.has(rt.balancer)) continue;
+    seen.add(rt.balancer);
     const hosts = rt.balancer.hosts;
     for (let i = 0; i < dest.targets.length; i++) {
-      const target = dest.targets[i]!.authority;
-      const key = `${dest.service}\u0000${dest.subset}\u0000${target}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      rows.push({ service: dest.service, subset: dest.subset, target, ejected: hosts[i]!.isEjected(now) });
+      rows.push({ service: dest.service, subset: dest.subset, target: dest.targets[i]!.authority, ejected: hosts[i]!.isEjected(now) });
     }
   }
   return rows;

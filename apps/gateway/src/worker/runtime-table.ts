@@ -92,19 +92,30 @@ export function prepareRuntimeTable(
   const routeOf = new Map<number, string>();
   for (const route of table.routes) for (const rule of route.rules) for (const d of rule.destinations) routeOf.set(d.id, route.name);
 
+  // Balancer, pools and ejection counters belong to the cluster (as in Envoy), not to each
+  // route sending there: built once per cluster, so a table of thousands of routes over a few
+  // services builds a few of them.
+  const clusters = new Map<string, Pick<DestinationRuntime, "balancer" | "cluster" | "pools" | "h1" | "h2" | "ejections">>();
   const destinations = table.destinations.map((dest): DestinationRuntime => {
-    for (const t of dest.targets) used.add(PoolRegistry.key(t, dest));
+    let shared = clusters.get(dest.cluster);
+    if (shared === undefined) {
+      for (const t of dest.targets) used.add(PoolRegistry.key(t, dest));
+      shared = {
+        balancer: new Balancer(dest, dest.targets.map((t) => pools.hosts.get(t.origin))),
+        cluster: pools.clusters.get(dest.cluster),
+        pools: dest.targets.map((t) => pools.get(t, dest)),
+        h1: dest.targets.map((t) => pools.h1(t, dest)),
+        h2: dest.targets.map((t) => pools.h2(t, dest)),
+        ejections: dest.targets.map((t) => stats.events.cell("ejections", [dest.service, dest.subset, t.authority])),
+      };
+      clusters.set(dest.cluster, shared);
+    }
     const route = routeOf.get(dest.id) ?? "";
     return {
       dest,
-      balancer: new Balancer(dest, dest.targets.map((t) => pools.hosts.get(t.origin))),
-      cluster: pools.clusters.get(dest.cluster),
-      pools: dest.targets.map((t) => pools.get(t, dest)),
-      h1: dest.targets.map((t) => pools.h1(t, dest)),
-      h2: dest.targets.map((t) => pools.h2(t, dest)),
+      ...shared,
       slot: stats.slot(route, dest.service, dest.subset),
       retries: stats.events.cell("retries", [route, dest.service, dest.subset]),
-      ejections: dest.targets.map((t) => stats.events.cell("ejections", [dest.service, dest.subset, t.authority])),
     };
   });
   const settings = snapshot?.config.settings?.tracing;
