@@ -12,7 +12,7 @@ import { consoleLogger, type Logger } from "./log.ts";
 import { ControlPlaneClient, type SnapshotOutcome } from "./supervisor/control-plane-client.ts";
 import { resolveNodeId } from "./supervisor/node-identity.ts";
 import { SnapshotCache } from "./supervisor/snapshot-cache.ts";
-import { checkSnapshot, parseSnapshot } from "./supervisor/validate-snapshot.ts";
+import { hashProblem, parseSnapshot, parseSnapshotSchema } from "./supervisor/validate-snapshot.ts";
 import { WorkerPool } from "./supervisor/worker-pool.ts";
 import { startPolicyShared } from "./policies/policy-shared.ts";
 import { HealthChecker } from "./upstream/health-checker.ts";
@@ -165,7 +165,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const version = typeof announced?.version === "number" ? announced.version : 0;
     const hash = typeof announced?.hash === "string" ? announced.hash : "";
     // With no worker to compile it (all being replaced), the compile check runs here instead.
-    const checked = workers.liveWorkers > 0 ? checkSnapshot(raw) : parseSnapshot(raw);
+    const checked = workers.liveWorkers > 0 ? parseSnapshotSchema(raw) : parseSnapshot(raw);
     const refuse = (error: string): SnapshotOutcome => {
       log("error", `rejected config version ${version}; still serving ${current ? `version ${current.version}` : "no config"}: ${error}`);
       return { version, hash, error };
@@ -177,7 +177,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     // place once they all run it.
     const staged = cache?.stage(snapshot).catch((e: Error) => { log("warn", `could not write the config cache in ${cacheDir}: ${e.message}`); return null; });
     try {
-      await workers.apply(snapshot);
+      await workers.apply(snapshot, { check: () => hashProblem(snapshot) });
     } catch (e) {
       void staged?.then((s) => s?.discard());
       return refuse((e as Error).message);

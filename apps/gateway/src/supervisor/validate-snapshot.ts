@@ -9,22 +9,22 @@ import { dryRunPolicyRuntime } from "../policies/policy-runtime.ts";
  * hash, and a dry-run compile. Returns the parsed snapshot or the reason it was refused.
  */
 export function parseSnapshot(raw: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
-  const checked = checkSnapshot(raw);
+  const checked = parseSnapshotSchema(raw);
   if (!checked.ok) return checked;
-  const problem = compileProblem(checked.snapshot);
+  const problem = validateSnapshot(checked.snapshot);
   return problem ? { ok: false, error: problem } : checked;
 }
 
 /**
- * The schema and hash checks only. A pushed snapshot gets these on the main thread; the
- * compile check is the workers' own compile, which must succeed in all of them before any
- * swaps (WorkerPool.apply), so it is not done twice.
+ * The schema check only. A pushed snapshot gets it on the main thread before the workers
+ * start compiling; its hash is checked while they compile (WorkerPool.apply's `check`), and
+ * the compile check is the workers' own compile, which must succeed in all of them before any
+ * swaps, so nothing is done twice.
  */
-export function checkSnapshot(raw: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
+export function parseSnapshotSchema(raw: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
   const parsed = SnapshotSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: `invalid snapshot:\n${formatFieldErrors(toFieldErrors(parsed.error))}` };
-  const problem = hashProblem(parsed.data);
-  return problem ? { ok: false, error: problem } : { ok: true, snapshot: parsed.data };
+  return { ok: true, snapshot: parsed.data };
 }
 
 /** Hash and compile checks of an already schema-valid snapshot; null when it is fine. */
@@ -32,7 +32,8 @@ export function validateSnapshot(snapshot: Snapshot): string | null {
   return hashProblem(snapshot) ?? compileProblem(snapshot);
 }
 
-function hashProblem(snapshot: Snapshot): string | null {
+/** Null when the config hashes to the announced hash. */
+export function hashProblem(snapshot: Snapshot): string | null {
   const actual = hashConfig(snapshot.config);
   return actual === snapshot.hash ? null : `snapshot hash mismatch: announced ${snapshot.hash}, config hashes to ${actual}`;
 }

@@ -194,9 +194,11 @@ export class WorkerPool {
    * Hands the snapshot to every worker in two phases: each compiles it (in parallel, while
    * still serving the old one), and only when all have does any swap, so a config a worker
    * refuses is applied by none. Resolves once all live workers serve it; rejects with the
-   * first refusal (nothing swapped) or after timeoutMs.
+   * first refusal (nothing swapped), `check`'s (run on this thread while the workers compile),
+   * or after timeoutMs.
    */
-  async apply(snapshot: Snapshot, timeoutMs = 10_000): Promise<void> {
+  async apply(snapshot: Snapshot, options: { timeoutMs?: number; check?: () => string | null } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
     const seq = ++this.seq;
     const deadline = Date.now() + timeoutMs;
     const snapshotJson = JSON.stringify(snapshot);
@@ -204,6 +206,9 @@ export class WorkerPool {
     const preparing = this.liveSlots();
     for (const slot of preparing) this.send(slot, { type: "prepare", seq, snapshotJson, slots });
     try {
+      // Runs here while the workers compile: a refusal discards what they prepared.
+      const problem = options.check?.() ?? null;
+      if (problem !== null) throw new Error(problem);
       await this.until(deadline, `workers did not compile config version ${snapshot.version} within ${timeoutMs} ms`, () => {
         const refused = preparing.find((s) => s.failure?.seq === seq);
         if (refused) throw new Error(refused.failure!.error);

@@ -110,13 +110,8 @@ export function prepareRuntimeTable(
       };
       clusters.set(dest.cluster, shared);
     }
-    const route = routeOf.get(dest.id) ?? "";
-    return {
-      dest,
-      ...shared,
-      slot: stats.slot(route, dest.service, dest.subset),
-      retries: stats.events.cell("retries", [route, dest.service, dest.subset]),
-    };
+    const slot = stats.slot(routeOf.get(dest.id) ?? "", dest.service, dest.subset);
+    return { dest, ...shared, slot, retries: slot.retries };
   });
   const settings = snapshot?.config.settings?.tracing;
   const needsQuery = table.routes.some((r) => r.rules.some((rule) => rule.match?.some((b) => b.query.length > 0) ?? false));
