@@ -154,7 +154,11 @@ async function main() {
         }
       };
       const first = (await api.config.current.query())!.version;
-      while ((await readyVersion()) < first) await new Promise((r) => setTimeout(r, 20));
+      const deadline = Date.now() + 60_000;
+      while ((await readyVersion()) < first) {
+        if (Date.now() > deadline || gateway.exitCode !== null) throw new Error("the gateway did not start (run apps/gateway/src/main.ts by hand to see why)");
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const applied: { total: number; afterPublish: number }[] = [];
       for (let run = 0; run < RUNS; run++) {
         const config = { ...base, routes: base.routes!.map((r, i) => (i === run ? { ...r, description: `gateway run ${run}` } : r)) };
