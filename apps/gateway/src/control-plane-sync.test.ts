@@ -143,6 +143,22 @@ describe("gateway and control plane", () => {
   });
 });
 
+describe("gateway stopping", () => {
+  it("closes its control-plane link without warning that it lost it", async () => {
+    const cp = await FakeControlPlane.start();
+    const log = captureLogger();
+    const gw = await startGateway({ proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: log, controlPlane: { url: cp.url, token: cp.token, ...backoff } });
+    try {
+      await cp.waitForHello();
+      await waitUntil(async () => ((await getJson(`http://127.0.0.1:${gw.adminPort}/metrics`)).body.text as string).includes("switchyard_control_plane_connected 1"), 5_000, "connected");
+    } finally {
+      await gw.stop();
+      await cp.close();
+    }
+    expect(log.lines.filter((l) => l.includes("lost the control plane"))).toEqual([]);
+  });
+});
+
 describe("gateway without a reachable control plane", () => {
   it("stays unready and keeps retrying", async () => {
     const log = captureLogger();

@@ -114,7 +114,8 @@ export class ControlPlaneClient {
       if (wasConnected) {
         this.options.onConnectionChange(false);
         if (!this.lastError) this.lastError = `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`;
-        log("warn", `lost the control plane at ${this.socketUrl} (${this.lastError}); serving the last applied config`);
+        // Closing it ourselves (stop) is no loss worth a warning.
+        if (!this.stopped) log("warn", `lost the control plane at ${this.socketUrl} (${this.lastError}); serving the last applied config`);
       }
       this.scheduleReconnect();
     });
