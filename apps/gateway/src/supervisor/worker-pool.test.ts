@@ -41,5 +41,16 @@ describe("WorkerPool", () => {
     await expect(fetch(`http://127.0.0.1:${pool.proxyPort}/api/orders/1`)).rejects.toThrow();
     await client.close();
   });
-});
 
+  it("refuses a port another gateway already serves instead of sharing it through SO_REUSEPORT", async () => {
+    const first = new WorkerPool({ count: 1, port: 0, host: "127.0.0.1", statsIntervalMs: 500, log: silentLogger, onStats: () => {} });
+    await first.start(null);
+    try {
+      const second = new WorkerPool({ count: 1, port: first.proxyPort, host: "127.0.0.1", statsIntervalMs: 500, log: silentLogger, onStats: () => {} });
+      await expect(second.start(null)).rejects.toThrow(`127.0.0.1:${first.proxyPort} is already in use`);
+      expect(second.liveWorkers).toBe(0);
+    } finally {
+      await first.stop(1_000);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { assertPortFree } from "./assert-port-free.ts";
 import type { Snapshot } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 import type { PolicySharedInit } from "../policies/policy-shared-init.ts";
@@ -88,6 +89,8 @@ export class WorkerPool {
    * the same port with SO_REUSEPORT.
    */
   async start(snapshot: Snapshot | null): Promise<void> {
+    await assertPortFree(this.options.host, this.port);
+    if (this.httpsPort !== null) await assertPortFree(this.options.host, this.httpsPort);
     this.snapshot = snapshot;
     for (let i = 0; i < this.options.count; i++) {
       await this.spawn(i);
