@@ -11,7 +11,7 @@ export function checkRegex(source: string): string | null {
   }
   if (source.length > 1000) return "Regular expression longer than 1000 characters";
   if (hasNestedQuantifier(source)) return "Regular expression has a nested quantifier (ReDoS risk), e.g. (a+)+";
-  if (/\\[1-9]/.test(source)) return "Backreferences are not allowed in route regexes";
+  if (/\\[1-9]/.test(source)) return "Backreferences are not allowed in regexes the gateway runs per request";
   return null;
 }
 

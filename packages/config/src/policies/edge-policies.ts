@@ -1,12 +1,20 @@
 import { z } from "zod";
 import { HttpMethodSchema } from "../route.ts";
+import { checkRegex } from "../regex-safety.ts";
 import { parseCidr } from "./ip-address.ts";
 import { HeaderNameSchema } from "./policy-scope.ts";
 
 /** Kong cors plugin config. Preflights are answered by the gateway. */
 export const CorsConfigSchema = z.object({
-  /** Exact origins, "*" or a regex written as "~^https://.*\\.example\\.com$". */
-  origins: z.array(z.string().min(1).max(512)).default(["*"]),
+  /**
+   * Exact origins, "*" or a regex written as "~^https://.*\\.example\\.com$". A regex runs on
+   * every request's Origin header, so it gets the same ReDoS check as a route regex.
+   */
+  origins: z.array(z.string().min(1).max(512).superRefine((origin, ctx) => {
+    if (!origin.startsWith("~")) return;
+    const problem = checkRegex(origin.slice(1));
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })).default(["*"]),
   methods: z.array(HttpMethodSchema).default(["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS"]),
   /** Empty: echo Access-Control-Request-Headers. */
   headers: z.array(HeaderNameSchema).default([]),

@@ -100,3 +100,16 @@ describe("policy model", () => {
     expect(parseCidr("::/129")).toBeNull();
   });
 });
+
+describe("cors origin regexes", () => {
+  it("get the route regexes' ReDoS check, with the origin's path", () => {
+    const config = (origins: string[]) => GatewayConfigSchema.safeParse({
+      services: [], routes: [], policies: [{ name: "web", type: "cors", config: { origins } }],
+    });
+    expect(config(["https://app.example.com", "~^https://[a-z]+\\.example\\.com$"]).success).toBe(true);
+    const bad = config(["https://app.example.com", "~^(a+)+$"]);
+    expect(bad.success).toBe(false);
+    expect(toFieldErrors(bad.error!)).toEqual([expect.objectContaining({ path: "policies.0.config.origins.1", message: expect.stringContaining("nested quantifier") })]);
+    expect(config(["~(unclosed"]).success).toBe(false);
+  });
+});
