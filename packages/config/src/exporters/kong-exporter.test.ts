@@ -49,4 +49,25 @@ describe("Kong export", () => {
     const { warnings } = exportKong(istio.config);
     expect(warnings.some((w) => w.includes("weighted split has no Kong OSS equivalent"))).toBe(true);
   });
+
+  it("writes proxy-cache with Kong's fields only, and says which of ours it left out", () => {
+    const config = (memory: string) => parse(`services: []
+routes: []
+policies:
+  - { name: cache, type: proxy-cache, config: { cache_ttl: 60, ${memory} } }
+`).config;
+    const plain = exportKong(config("memory: { dictionary_name: kong_cache }"));
+    const plugin = (plain.document.plugins as { name: string; config: Record<string, unknown> }[]).find((p) => p.name === "proxy-cache")!;
+    expect(plugin.config).not.toHaveProperty("max_body_bytes");
+    expect(plugin.config.memory).toEqual({ dictionary_name: "kong_cache" });
+    expect(plugin.config.cache_ttl).toBe(60);
+    expect(plain.warnings.filter((w) => w.includes("proxy-cache"))).toEqual([]);
+
+    const bounded = exportKong(config("max_body_bytes: 4096, memory: { max_entries: 50 }"));
+    const bare = (bounded.document.plugins as { name: string; config: Record<string, unknown> }[]).find((p) => p.name === "proxy-cache")!;
+    expect(bare.config).not.toHaveProperty("memory");
+    expect(bounded.warnings).toEqual(expect.arrayContaining([
+      expect.stringContaining("max_body_bytes (4096)"), expect.stringContaining("memory.max_entries (50)"),
+    ]));
+  });
 });

@@ -58,6 +58,7 @@ export function exportKong(config: GatewayConfig): KongExport {
       delete pluginConfig.redis;
       for (const [k, v] of Object.entries(redis)) pluginConfig[`redis_${k}`] = v;
     }
+    if (p.type === "proxy-cache") kongProxyCacheConfig(p.name, pluginConfig, warnings);
     return [{ name, instance_name: p.name, enabled: p.enabled, ...scope, config: pluginConfig }];
   });
   const tracing = config.settings?.tracing;
@@ -165,3 +166,21 @@ function kongRoute(r: Route, warnings: string[]): { service: string; route: Reco
 const hostPort = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Our proxy-cache bounds (per-worker memory) have no Kong fields: Kong rejects unknown ones. */
+const PROXY_CACHE_DEFAULTS = { max_body_bytes: 1_048_576, max_entries: 10_000, max_bytes: 67_108_864 };
+
+function kongProxyCacheConfig(policy: string, config: Record<string, unknown>, warnings: string[]): void {
+  const memory = isRecord(config.memory) ? config.memory : {};
+  const dropped = [
+    ["max_body_bytes", config.max_body_bytes, PROXY_CACHE_DEFAULTS.max_body_bytes],
+    ["memory.max_entries", memory.max_entries, PROXY_CACHE_DEFAULTS.max_entries],
+    ["memory.max_bytes", memory.max_bytes, PROXY_CACHE_DEFAULTS.max_bytes],
+  ] as const;
+  for (const [field, value, fallback] of dropped) {
+    if (value !== undefined && value !== fallback) warnings.push(`policy ${policy}: proxy-cache ${field} (${String(value)}) has no Kong equivalent; left out`);
+  }
+  delete config.max_body_bytes;
+  if (memory.dictionary_name !== undefined) config.memory = { dictionary_name: memory.dictionary_name };
+  else delete config.memory;
+}
