@@ -272,6 +272,19 @@ describe("Kong plugins and consumers", () => {
     expect(other.ok && other.warnings).toContain("plugin zipkin (global): plugin is not supported; not imported");
   });
 
+  it("lays imported consumers over the running ones by username instead of replacing them all", () => {
+    const running = GatewayConfigSchema.parse({
+      services: [], routes: [],
+      consumers: [{ username: "portal-app" }, { username: "mobile-app", groups: ["old"] }],
+    });
+    const merged = parseConfigText(fixture("kong-plugins.yaml"), { base: running });
+    if (!merged.ok) throw new Error(JSON.stringify(merged.errors));
+    const names = merged.config.consumers!.map((c) => c.username);
+    expect(names).toContain("portal-app");
+    expect(names.filter((n) => n === "mobile-app")).toHaveLength(1);
+    expect(merged.config.consumers!.find((c) => c.username === "mobile-app")!.groups).toEqual(["partners"]);
+  });
+
   it("maps proxy-cache (strategy memory) with Kong's defaults; storage_ttl is reported, dictionary_name kept", () => {
     const cache = config.policies!.find((p) => p.type === "proxy-cache")!;
     expect(cache.scope).toEqual({ kind: "global" });

@@ -2,9 +2,10 @@ import type { GatewayConfig, GatewayConfigInput } from "../gateway-config.ts";
 import type { ImportedConfig } from "./import-types.ts";
 
 /**
- * Lays an import from another format over the running config: services, routes and policies are
- * replaced by name, imported settings fields replace the running ones, everything else is kept. A service the source gives no endpoints for keeps the
- * running config's targets (an Istio VirtualService rarely lists them; the mesh knows them).
+ * Lays an import from another format over the running config: services, routes, policies,
+ * certificates and consumers are replaced by name, imported settings fields replace the running
+ * ones, everything else is kept. A service the source gives no endpoints for keeps the running
+ * config's targets (an Istio VirtualService rarely lists them; the mesh knows them).
  */
 export function mergeImported(imported: ImportedConfig, base: GatewayConfig | null): GatewayConfigInput {
   const baseServices = new Map((base?.services ?? []).map((s) => [s.name, s]));
@@ -20,12 +21,14 @@ export function mergeImported(imported: ImportedConfig, base: GatewayConfig | nu
     ...(({ services: _s, routes: _r, ...rest }) => rest)(imported.config),
     services: replaceByName(base?.services ?? [], services, (s) => s.name),
     routes: replaceByName(base?.routes ?? [], imported.config.routes ?? [], (r) => r.name),
-    // Imported settings (tracing from Kong's opentelemetry plugin) are laid over the running ones field by field.
-    ...(imported.config.settings ? { settings: { ...base?.settings, ...imported.config.settings } } : {}),
     // Imported policies (Kong plugins, Istio corsPolicy) join the running ones by name instead of replacing them all.
     ...(imported.config.policies ? { policies: replaceByName(base?.policies ?? [], imported.config.policies, (p) => p.name) } : {}),
     ...(imported.config.certificates ? { certificates: replaceByName(base?.certificates ?? [], imported.config.certificates, (c) => c.name) } : {}),
-    // Settings are merged field by field (an Istio Gateway's httpsRedirect keeps the trusted proxies).
+    // Consumers too, by username: a Kong file's consumers join the ones already running (the
+    // developer portal's among them) instead of replacing them all.
+    ...(imported.config.consumers ? { consumers: replaceByName(base?.consumers ?? [], imported.config.consumers, (c) => c.username) } : {}),
+    // Settings are merged field by field (tracing from Kong's opentelemetry plugin, an Istio
+    // Gateway's httpsRedirect) so the running trusted proxies stay.
     ...(imported.config.settings ? { settings: { ...base?.settings, ...imported.config.settings } } : {}),
   };
 }
