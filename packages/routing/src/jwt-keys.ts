@@ -61,6 +61,19 @@ export function prepareKey(alg: JwtAlgorithm, key: KeyObject): PreparedKey | str
 
 /** Prepared keys of a secret/PEM credential, by algorithm (JWKS credentials are prepared when fetched). */
 export function prepareCredentialKeys(cred: JwtCredential): Map<string, PreparedKey> | string {
+  // One compile checks the keys (checkJwtCredentials) and then builds the consumer directory
+  // from the same credential objects: parse each key once.
+  let prepared = preparedByCredential.get(cred);
+  if (prepared === undefined) {
+    prepared = prepareCredentialKeysNow(cred);
+    preparedByCredential.set(cred, prepared);
+  }
+  return prepared;
+}
+
+const preparedByCredential = new WeakMap<JwtCredential, Map<string, PreparedKey> | string>();
+
+function prepareCredentialKeysNow(cred: JwtCredential): Map<string, PreparedKey> | string {
   let key: KeyObject;
   try {
     if (cred.secret !== undefined) {
