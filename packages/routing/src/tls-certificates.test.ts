@@ -1,23 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { makeTestCertificate } from "@switchyard/config/testing";
 import type { GatewayConfigInput } from "@switchyard/config";
 import { compileConfig } from "./compile-config.ts";
 import { CompileErrorCode, isConfigCompileError } from "./compile-error.ts";
 import { parseTestConfig } from "./test-config.ts";
 
-/** A throwaway self-signed EC certificate from the openssl binary. */
-function selfSigned(cn: string): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), "sy-cert-"));
-  try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "c"), "-days", "30", "-subj", `/CN=${cn}`], { stdio: "ignore" });
-    return { cert: readFileSync(join(dir, "c"), "utf8"), key: readFileSync(join(dir, "k"), "utf8") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const selfSigned = (cn: string) => makeTestCertificate(cn, [cn], 30);
 
 function compileError(certificates: NonNullable<GatewayConfigInput["certificates"]>): { code: string; path: string; message: string } {
   try {

@@ -6,7 +6,7 @@ import type { GatewayConfigInput } from "@switchyard/config";
 import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
 import { makeSnapshot } from "../testing/fake-control-plane.ts";
 import { rawRequest, startUpstreams, type ProxyResponse, type Upstreams } from "../testing/fixtures.ts";
-import { makeTestCertificate, type TestCertificate } from "../testing/test-certificates.ts";
+import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
 
 /** The certificate the HTTPS listener presents for an SNI name (none: no SNI sent), and the TLS version. */
 function handshake(port: number, servername: string | null, options: { maxVersion?: "TLSv1.1" | "TLSv1.2" } = {}): Promise<{ cert: PeerCertificate; protocol: string | null }> {
