@@ -185,6 +185,25 @@ describe("console certificates and settings", () => {
     expect(service.trafficPolicy.connectionPool.http).toEqual({ h2UpgradePolicy: "DO_NOT_UPGRADE", maxConcurrentStreams: 50 });
   });
 
+  it("overrides the traffic policy of one subset", async () => {
+    await page.goto(`${consoleUrl}/services/user-service`);
+    await page.getByTestId("service-name").waitFor();
+    const policy = page.getByTestId("subset-1-policy");
+    await expect.poll(() => policy.locator("summary").textContent()).toContain("inherits the service's");
+    await policy.locator("summary").click();
+    await page.getByTestId("field-subsets-1-trafficPolicy-on").check({ force: true });
+    await page.getByTestId("field-subsets-1-trafficPolicy-connectionPool-on").check({ force: true });
+    await page.getByTestId("field-subsets-1-trafficPolicy-connectionPool-http-on").check({ force: true });
+    await page.getByTestId("field-subsets-1-trafficPolicy-connectionPool-http-maxConcurrentStreams").fill("20");
+    await policy.screenshot({ path: path.join(screenshotDir, "certificates-11-subset-policy.png") });
+    await page.getByTestId("service-save").click();
+    await expect.poll(() => page.getByTestId("save-result").textContent()).toMatch(/Published version \d+$/);
+    const service = await api.query<{ subsets: { name: string; trafficPolicy?: { connectionPool?: { http?: unknown } } }[] }>("services.get", { name: "user-service" });
+    expect(service.subsets[1]!.trafficPolicy?.connectionPool?.http).toMatchObject({ maxConcurrentStreams: 20 });
+    expect(service.subsets[0]!.trafficPolicy).toBeUndefined();
+    await expect.poll(() => policy.locator("summary").textContent()).toContain("overrides the service's");
+  });
+
   it("deletes the certificate after a confirmation", async () => {
     await page.goto(`${consoleUrl}/certificates`);
     await page.getByTestId("certificate-row-api").click();

@@ -8,7 +8,14 @@ import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Input } from "@/components/ui/input.tsx";
 import { Label } from "@/components/ui/label.tsx";
+import { SubsetSchema } from "@switchyard/config";
+import { SchemaFields } from "@/components/policies/schema-fields.tsx";
+import { shapeOf } from "@/components/policies/schema-shape.ts";
 import { selectedTargets, type ServiceDraft } from "./service-draft.ts";
+
+const SUBSET_SHAPE = shapeOf(SubsetSchema);
+/** The subset row has its own inputs for these; the rest (its traffic policy) is generated. */
+const SUBSET_OWN_FIELDS = ["name", "labels"] as const;
 
 const numberOrText = (t: string): unknown => (t === "" ? "" : /^\d+$/.test(t.trim()) ? Number(t) : t);
 
@@ -112,6 +119,15 @@ function SubsetRow({ subset, index, picked, onChange, onRemove }: { subset: Serv
           <TrashIcon />
         </Button>
       </div>
+      {/* Istio DestinationRule subsets override the service's traffic policy field by field. */}
+      <details className="sm:col-span-3" open={subset.trafficPolicy !== undefined} data-testid={`subset-${index}-policy`}>
+        <summary className="cursor-pointer rounded-sm text-sm font-medium text-muted-foreground hover:text-foreground">
+          Traffic policy of this subset {subset.trafficPolicy === undefined ? "(inherits the service's)" : "(overrides the service's)"}
+        </summary>
+        <div className="mt-3">
+          <SchemaFields shape={SUBSET_SHAPE} value={subset} path={p} omit={SUBSET_OWN_FIELDS} onChange={(v) => onChange({ ...(v as ServiceDraft["subsets"][number]), name: subset.name, labels: subset.labels })} />
+        </div>
+      </details>
     </div>
   );
 }
