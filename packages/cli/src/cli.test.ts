@@ -25,6 +25,16 @@ routes:
       - destinations:
           - { service: echo, subset: v1, weight: 100 }
         timeoutMs: 5s
+consumers:
+  - username: mobile
+    credentials:
+      jwt:
+        - { key: issuer-a, secret: cli-hmac-secret }
+settings:
+  tracing:
+    otlp:
+      endpoint: http://127.0.0.1:12797/v1/traces
+      headers: { authorization: "Bearer cli-collector-token" }
 `;
 
 const badConfig = `
@@ -104,6 +114,21 @@ describe("switchyard CLI against a running control plane", () => {
     expect(await run(["apply", "-f", "exported.yaml"], env, dir)).toMatchObject({ code: 0, stdout: "Unchanged: version 1 already has this config\n" });
     const stdout = await run(["export"], env, dir);
     expect(stdout.stdout).toBe(yaml);
+  });
+
+  it("exports secrets to an admin so they apply back, and refuses a file whose secrets were redacted for a viewer", async () => {
+    const out = await run(["export"], env, dir);
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toContain("secret: cli-hmac-secret");
+    expect(out.stdout).toContain("authorization: Bearer cli-collector-token");
+    const redacted = out.stdout.replace("cli-hmac-secret", "<redacted>").replace("Bearer cli-collector-token", "<redacted>");
+    await writeFile(path.join(dir, "redacted.yaml"), redacted);
+    const refused = await run(["validate", "-f", "redacted.yaml"], {}, dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("consumers.0.credentials.jwt.0.secret: This value was redacted when the config was read");
+    expect(refused.stderr).toContain("settings.tracing.otlp.headers.authorization: This value was redacted when the config was read");
+    expect((await run(["apply", "-f", "redacted.yaml"], env, dir)).code).toBe(1);
+    expect((await run(["status"], env, dir)).stdout).toContain("Current config version: 1 ");
   });
 
   it("shows data planes in status", async () => {

@@ -1,14 +1,12 @@
-import { GatewayConfigSchema, REDACTED_SECRET, type GatewayConfig } from "@switchyard/config";
+import { GatewayConfigSchema, RedactableGatewayConfigSchema, redactedSecretIssues, type GatewayConfig } from "@switchyard/config";
 
 /**
  * The running config as `config.current` returned it, with defaults filled in. A viewer's copy
- * has its certificates' private keys redacted, which the schema refuses on the way in; those
- * certificates were validated when they were published, so they are carried over unparsed.
+ * has its secrets redacted (secret-fields.ts), which GatewayConfigSchema refuses on the way in;
+ * it is read with the schema that lets them through, and `redacted` names where they are.
  */
-export function readRunningConfig(raw: GatewayConfig | null | undefined): { config: GatewayConfig; redactedKeys: string[] } {
-  if (!raw) return { config: GatewayConfigSchema.parse({}), redactedKeys: [] };
-  const redactedKeys = (raw.certificates ?? []).filter((c) => c.key === REDACTED_SECRET).map((c) => c.name);
-  if (redactedKeys.length === 0) return { config: GatewayConfigSchema.parse(raw), redactedKeys };
-  const { certificates, ...rest } = raw;
-  return { config: { ...GatewayConfigSchema.parse(rest), certificates }, redactedKeys };
+export function readRunningConfig(raw: GatewayConfig | null | undefined): { config: GatewayConfig; redacted: string[] } {
+  if (!raw) return { config: GatewayConfigSchema.parse({}), redacted: [] };
+  const config = RedactableGatewayConfigSchema.parse(raw);
+  return { config, redacted: redactedSecretIssues(config).map((issue) => issue.path) };
 }

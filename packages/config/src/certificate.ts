@@ -1,13 +1,8 @@
 import { z } from "zod";
 import { HostPatternSchema, NameSchema } from "./names.ts";
+import { REDACTED_SECRET } from "./secret-fields.ts";
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
-/**
- * What a private key reads as for users who may not see it (the viewer role). A config carrying
- * it was exported by such a user; applying it is refused rather than storing a broken key.
- */
-export const REDACTED_SECRET = "<redacted>";
-
 const PEM_KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/;
 
 /**
@@ -26,10 +21,10 @@ export const CertificateSchema = z.object({
     .string()
     .max(65_536)
     .superRefine((k, ctx) => {
-      // One message per key: the most specific reason it can't be used.
-      if (k.trim() === REDACTED_SECRET) {
-        ctx.addIssue({ code: "custom", message: "This key was redacted when the config was read (viewers never see private keys); give the PEM private key" });
-      } else if (k.includes("ENCRYPTED PRIVATE KEY")) {
+      // One message per key: the most specific reason it can't be used. A redacted key is
+      // refused by the config's secret check (secret-fields.ts), which names what to give.
+      if (k.trim() === REDACTED_SECRET) return;
+      if (k.includes("ENCRYPTED PRIVATE KEY")) {
         ctx.addIssue({ code: "custom", message: "Encrypted private keys are not supported; give the key without a passphrase" });
       } else if (!PEM_KEY.test(k)) {
         ctx.addIssue({ code: "custom", message: "A PEM private key (-----BEGIN PRIVATE KEY-----)" });

@@ -1,20 +1,26 @@
 import { z } from "zod";
 import { JwtAlgorithmSchema } from "./policies/auth-policies.ts";
 import { NameSchema } from "./names.ts";
+import { REDACTED_SECRET } from "./secret-fields.ts";
 
 const CredentialId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, "Letters, digits, '.', '_', ':' and '-'");
+
+// The hashes let REDACTED_SECRET through to the config's secret check (secret-fields.ts), which
+// refuses it with one message saying where it came from.
 
 /** An API key, kept only as its sha256 (the key itself is shown once, when it is created). */
 export const KeyAuthCredentialSchema = z.object({
   id: CredentialId.optional(),
-  key_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'Expected "sha256:" and 64 hex digits'),
+  key_hash: z.string().refine((h) => /^sha256:[0-9a-f]{64}$/.test(h) || h === REDACTED_SECRET, 'Expected "sha256:" and 64 hex digits'),
 });
+
+const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
 /** A username and a scrypt password hash: "scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>". */
 export const BasicAuthCredentialSchema = z.object({
   id: CredentialId.optional(),
   username: z.string().min(1).max(256).regex(/^[^:]+$/, "No ':' in a basic-auth username"),
-  password_hash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, "Expected a scrypt hash"),
+  password_hash: z.string().refine((h) => SCRYPT_HASH.test(h) || h === REDACTED_SECRET, "Expected a scrypt hash"),
 });
 
 const PEM = /^-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----[\s\S]+-----END \1-----\s*$/;

@@ -6,13 +6,14 @@ import { ConsumerSchema } from "./consumer.ts";
 import { checkPolicyReferences } from "./policies/check-policy-references.ts";
 import { PolicySchema } from "./policies/policy.ts";
 import { CertificateSchema, checkCertificateHosts } from "./certificate.ts";
+import { redactedSecretIssues } from "./secret-fields.ts";
 
 /**
- * The whole declarative config: what `switchyard apply -f` takes, what the control plane stores
- * in each version's snapshot and what every data plane compiles. Cross-references are checked
- * here so a config that parses is one the gateway can run.
+ * The config as the API returns it to a user: for a viewer its secrets read as REDACTED_SECRET
+ * (secret-fields.ts), which this accepts. Only for reading such a copy (an export); anything
+ * stored, published or run is parsed with GatewayConfigSchema.
  */
-export const GatewayConfigSchema = z
+export const RedactableGatewayConfigSchema = z
   .object({
     services: z.array(ServiceSchema).default([]),
     routes: z.array(RouteSchema).default([]),
@@ -77,6 +78,16 @@ export const GatewayConfigSchema = z
       }, ctx);
     }
   });
+
+/**
+ * The whole declarative config: what `switchyard apply -f` takes, what the control plane stores
+ * in each version's snapshot and what every data plane compiles. Cross-references are checked
+ * here so a config that parses is one the gateway can run; a secret that was redacted for a
+ * viewer is refused with a field error on it, never stored in place of the real one.
+ */
+export const GatewayConfigSchema = RedactableGatewayConfigSchema.superRefine((config, ctx) => {
+  for (const issue of redactedSecretIssues(config)) ctx.addIssue({ code: "custom", path: issue.segments, message: issue.message });
+});
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;

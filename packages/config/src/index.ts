@@ -6,6 +6,7 @@ export * from "./retries.ts";
 export * from "./settings.ts";
 export * from "./route.ts";
 export * from "./certificate.ts";
+export * from "./secret-fields.ts";
 export * from "./gateway-config.ts";
 export * from "./snapshot.ts";
 export * from "./protocol.ts";

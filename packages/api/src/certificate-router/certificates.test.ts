@@ -159,6 +159,8 @@ describe("certificates and settings through tRPC (PGlite)", () => {
     };
     const saved = await editor.settings.update({ settings });
     expect(saved).toMatchObject({ version: versions[0]!.version + 1, changed: true });
-    expect(await viewer.settings.get()).toMatchObject({ ...settings, tracing: { ...settings.tracing, otlp: { ...settings.tracing.otlp, batchDelay: 5000, timeout: 10000 } } });
+    expect(await editor.settings.get()).toMatchObject({ ...settings, tracing: { ...settings.tracing, otlp: { ...settings.tracing.otlp, batchDelay: 5000, timeout: 10000 } } });
+    // The collector's auth header is a secret: viewers read it redacted (see secrets-redaction.test.ts).
+    expect((await viewer.settings.get()).tracing!.otlp!.headers).toEqual({ "x-api-key": REDACTED_SECRET });
   });
 });

@@ -15,7 +15,7 @@ import { rollbackConfig } from "./rollback-config.ts";
 const VersionSchema = z.number().int().positive();
 
 export const configRouter = router({
-  // Viewers read configs with certificates' private keys redacted (see redact-config.ts).
+  // Viewers read configs with every secret redacted (see redact-config.ts, secret-fields.ts).
   current: authedProcedure.query(async ({ ctx }) => withConfigForRole(await getCurrentConfig({ db: ctx.db }), ctx.session.role)),
 
   // The contract's `config.apply`: tRPC reserves `apply` (and `call`, `then`) as procedure names,

@@ -24,7 +24,7 @@ export interface ConfigDiff {
  * parsing again (idempotent for stored configs) puts keys back where a user wrote them.
  */
 export function normalizedYaml(config: GatewayConfig, role: Role = "admin"): string {
-  // Redacted after parsing: the schema refuses a redacted key, as it must on the way in.
+  // Redacted after parsing: the schema refuses redacted secrets, as it must on the way in.
   return configToYaml(configForRole(GatewayConfigSchema.parse(config), role));
 }
 
@@ -39,8 +39,8 @@ export function lineDiff(before: string, after: string): DiffLine[] {
 }
 
 /**
- * Line diff of two versions' configs, as YAML, as `role` may read them (viewers see private keys
- * redacted on both sides, so a changed key shows as no line change: the certificate line does).
+ * Line diff of two versions' configs, as YAML, as `role` may read them (viewers see secrets
+ * redacted on both sides, so a changed secret alone shows as no line change).
  */
 export async function diffConfigVersions(options: { db: Db; from: number; to: number; role?: Role }): Promise<ConfigDiff> {
   const [from, to] = await Promise.all([getConfigVersion({ db: options.db, version: options.from }), getConfigVersion({ db: options.db, version: options.to })]);

@@ -1,17 +1,19 @@
-import { REDACTED_SECRET, type GatewayConfig } from "@switchyard/config";
+import { redactSecrets, type GatewayConfig } from "@switchyard/config";
+import type { Db } from "@switchyard/db";
 import type { Role } from "../auth-router/roles.ts";
+import { getCurrentConfig } from "./get-current-config.ts";
 
-/** Who reads configs with their certificates' private keys: those who may publish them again. */
-export const seesPrivateKeys = (role: Role): boolean => role === "admin" || role === "editor";
+/** Who reads configs with their secrets: those who may publish them again. */
+export const seesSecrets = (role: Role): boolean => role === "admin" || role === "editor";
 
 /**
- * The config as `role` may read it: viewers get every certificate's private key replaced by
- * REDACTED_SECRET (the certificate itself is public). Applying such a config is refused by the
- * schema with a field error on the key, so a redacted export can never replace a working key.
+ * The config as `role` may read it: viewers get every secret of SECRET_FIELDS (private keys,
+ * credentials and their hashes, collector and upstream auth headers, Redis passwords) replaced
+ * by REDACTED_SECRET. Applying such a config is refused by the schema with a field error on each
+ * redacted value, so a viewer's export can never replace a working secret.
  */
 export function configForRole(config: GatewayConfig, role: Role): GatewayConfig {
-  if (seesPrivateKeys(role) || !config.certificates?.length) return config;
-  return { ...config, certificates: config.certificates.map((c) => ({ ...c, key: REDACTED_SECRET })) };
+  return seesSecrets(role) ? config : redactSecrets(config);
 }
 
 /** Applies configForRole to anything carrying a `config` (current config, version detail). */
@@ -19,4 +21,10 @@ export function withConfigForRole<T extends { config: GatewayConfig }>(value: T,
 export function withConfigForRole<T extends { config: GatewayConfig }>(value: T | null, role: Role): T | null;
 export function withConfigForRole<T extends { config: GatewayConfig }>(value: T | null, role: Role): T | null {
   return value === null ? null : { ...value, config: configForRole(value.config, role) };
+}
+
+/** The running config as `role` may read it, for procedures that answer with parts of it. */
+export async function getCurrentConfigFor(options: { db: Db; role: Role }): Promise<GatewayConfig | null> {
+  const current = await getCurrentConfig({ db: options.db });
+  return current ? configForRole(current.config, options.role) : null;
 }

@@ -1,11 +1,14 @@
 import type { Policy, PolicyType } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
+import type { Role } from "../auth-router/roles.ts";
 import { getCurrentConfig } from "../config-router/get-current-config.ts";
+import { getCurrentConfigFor } from "../config-router/redact-config.ts";
 import { policiesInRunOrder, type AppliedPolicy } from "@switchyard/routing";
 
-export async function listPolicies(options: { db: Db; type?: PolicyType | undefined; scope?: Policy["scope"]["kind"] | undefined; search?: string | undefined }): Promise<Policy[]> {
-  const all = (await getCurrentConfig(options))?.config.policies ?? [];
+/** Policies as `role` may read them (Redis passwords and upstream credential headers are redacted for viewers). */
+export async function listPolicies(options: { db: Db; role: Role; type?: PolicyType | undefined; scope?: Policy["scope"]["kind"] | undefined; search?: string | undefined }): Promise<Policy[]> {
+  const all = (await getCurrentConfigFor(options))?.policies ?? [];
   const q = options.search?.trim().toLowerCase() ?? "";
   return all.filter(
     (p) =>
@@ -15,8 +18,8 @@ export async function listPolicies(options: { db: Db; type?: PolicyType | undefi
   );
 }
 
-export async function getPolicy(options: { db: Db; name: string }): Promise<Policy> {
-  const p = ((await getCurrentConfig(options))?.config.policies ?? []).find((x) => x.name === options.name);
+export async function getPolicy(options: { db: Db; role: Role; name: string }): Promise<Policy> {
+  const p = ((await getCurrentConfigFor(options))?.policies ?? []).find((x) => x.name === options.name);
   if (!p) throw new AppError("NOT_FOUND", `No policy "${options.name}"`);
   return p;
 }

@@ -9,9 +9,9 @@ const PolicyTypeInput = z.enum(POLICY_TYPES as [PolicyType, ...PolicyType[]]);
 export const policyRouter = router({
   list: authedProcedure
     .input(z.object({ type: PolicyTypeInput.optional(), scope: z.enum(["global", "service", "route", "consumer"]).optional(), search: z.string().max(200).optional() }).optional())
-    .query(({ ctx, input }) => listPolicies({ db: ctx.db, type: input?.type, scope: input?.scope, search: input?.search })),
+    .query(({ ctx, input }) => listPolicies({ db: ctx.db, role: ctx.session.role, type: input?.type, scope: input?.scope, search: input?.search })),
 
-  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getPolicy({ db: ctx.db, name: input.name })),
+  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getPolicy({ db: ctx.db, role: ctx.session.role, name: input.name })),
 
   /** Policies that run for each rule of a route, in run order. */
   forRoute: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => policiesForRoute({ db: ctx.db, name: input.name })),

@@ -6,9 +6,9 @@ import { getRoute, listRoutes } from "./list-routes.ts";
 import { upsertRoute } from "./upsert-route.ts";
 
 export const routeRouter = router({
-  list: authedProcedure.query(({ ctx }) => listRoutes({ db: ctx.db })),
+  list: authedProcedure.query(({ ctx }) => listRoutes({ db: ctx.db, role: ctx.session.role })),
 
-  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getRoute({ db: ctx.db, name: input.name })),
+  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getRoute({ db: ctx.db, role: ctx.session.role, name: input.name })),
 
   // `route` is validated by the service so error paths are relative to the route.
   upsert: editorProcedure

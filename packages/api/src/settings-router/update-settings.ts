@@ -1,13 +1,19 @@
 import { SettingsSchema, type Settings } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
 import type { Bus } from "../bus.ts";
+import type { Role } from "../auth-router/roles.ts";
 import { getCurrentConfig } from "../config-router/get-current-config.ts";
+import { configForRole } from "../config-router/redact-config.ts";
 import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
 import { parseInput } from "../parse-input.ts";
 
-/** The gateway-wide settings of the running config (defaults when none are set). */
-export async function getSettings(options: { db: Db }): Promise<Settings> {
-  return SettingsSchema.parse((await getCurrentConfig(options))?.config.settings ?? {});
+/**
+ * The gateway-wide settings of the running config (defaults when none are set), as `role` may
+ * read them: collector headers are redacted for viewers (after parsing, as the stored ones are valid).
+ */
+export async function getSettings(options: { db: Db; role: Role }): Promise<Settings> {
+  const settings = SettingsSchema.parse((await getCurrentConfig(options))?.config.settings ?? {});
+  return configForRole({ services: [], routes: [], settings }, options.role).settings ?? settings;
 }
 
 /**

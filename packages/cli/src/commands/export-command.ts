@@ -15,9 +15,9 @@ export async function exportCommand(args: string[], io: CliIo, env: CliEnv): Pro
   if (values.format !== "switchyard" && values.format !== "kong") throw new CliError(`--format must be switchyard or kong, not "${values.format}"`);
   const api = await connect(env);
   const current = await api.config.current.query();
-  const { config, redactedKeys } = readRunningConfig(current?.config);
-  if (redactedKeys.length > 0) {
-    io.stderr(`The private keys of certificate(s) ${redactedKeys.join(", ")} are redacted for your role; an editor or admin must export them before the file can be applied.\n`);
+  const { config, redacted } = readRunningConfig(current?.config);
+  if (redacted.length > 0) {
+    io.stderr(`${redacted.length} secret(s) are redacted for your role; an editor or admin must export them before the file can be applied:\n${indent(redacted.join("\n"))}\n`);
   }
   const header = `# Switchyard config, version ${current?.version ?? "none"}${current ? ` (${current.hash.slice(0, 12)})` : ""}\n`;
   let yaml: string;

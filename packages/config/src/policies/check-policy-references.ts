@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Consumer } from "../consumer.ts";
+import { REDACTED_SECRET } from "../secret-fields.ts";
 import { AUTH_POLICY_TYPES, type Policy } from "./policy.ts";
 
 interface Refs {
@@ -29,6 +30,8 @@ export function checkPolicyReferences(refs: Refs, ctx: z.RefinementCtx): void {
       customIds.add(c.custom_id);
     }
     c.credentials.key_auth.forEach((k, j) => {
+      // Redacted hashes all read the same; the secret check refuses each of them on its own.
+      if (k.key_hash === REDACTED_SECRET) return;
       if (keyHashes.has(k.key_hash)) issue(["consumers", i, "credentials", "key_auth", j, "key_hash"], "This API key is already used by a consumer");
       keyHashes.add(k.key_hash);
     });
