@@ -49,6 +49,56 @@ const SMALL_END_BYTES = 16 * 1024;
 
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILERS = 5, UNTIL_CLOSE = 6;
 
+/** Response header names most upstreams send, lower-case, by length. */
+const KNOWN_NAMES: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (const name of [
+    "date", "etag", "vary", "server", "expires", "location", "connection", "set-cookie", "content-type",
+    "cache-control", "last-modified", "accept-ranges", "content-length", "content-encoding", "transfer-encoding",
+  ]) (byLength[name.length] ??= []).push(name);
+  return byLength;
+})();
+
+/**
+ * The lower-case name of the header name text[from, to) when it is one of KNOWN_NAMES in any
+ * letter case, compared in place (no substring); undefined otherwise.
+ */
+function knownName(text: string, from: number, to: number): string | undefined {
+  const candidates = KNOWN_NAMES[to - from];
+  if (candidates === undefined) return undefined;
+  next: for (const name of candidates) {
+    for (let i = 0; i < name.length; i++) {
+      let c = text.charCodeAt(from + i);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== name.charCodeAt(i)) continue next;
+    }
+    return name;
+  }
+  return undefined;
+}
+
+/** Whitespace String.prototype.trim removes, among the latin1 characters a head is read as. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+
+/**
+ * The status code of a status line ending at `end`: the number its characters 9–11 make, as
+ * Number(line.slice(9, 12)) reads them, without making the substring when they are digits.
+ * NaN (not 0) when there are none; either way it is no valid status.
+ */
+function statusCode(text: string, end: number): number {
+  const stop = Math.min(12, end);
+  let code = 0, digits = 0;
+  for (let i = 9; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return Number(text.slice(9, stop));
+    code = code * 10 + (c - 48);
+    digits++;
+  }
+  return digits === 0 ? NaN : code;
+}
+
 export class H1Error extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -146,8 +196,8 @@ export class H1Connection {
       }
       const text = chunk.toString("latin1", 0, end);
       const firstEnd = text.indexOf("\r\n");
-      const statusLine = firstEnd === -1 ? text : text.slice(0, firstEnd);
-      const status = statusLine.startsWith("HTTP/1.") ? Number(statusLine.slice(9, 12)) : NaN;
+      const lineEnd = firstEnd === -1 ? text.length : firstEnd;
+      const status = text.startsWith("HTTP/1.") ? statusCode(text, lineEnd) : NaN;
       if (!(status >= 100 && status <= 999)) return this.fail(new H1Error("UND_ERR_SOCKET", "upstream sent an invalid status line"));
       if (status < 200) {
         // Interim responses (100 Continue, 103 Early Hints) are not relayed; 101 was never asked for.
@@ -156,7 +206,7 @@ export class H1Connection {
         data = chunk.subarray(end + 4);
         continue;
       }
-      if (statusLine.charCodeAt(7) === 48 /* HTTP/1.0 */) this.reusable = false;
+      if (text.charCodeAt(7) === 48 /* HTTP/1.0 */) this.reusable = false;
       const drop = this.pool.dropResponse;
       const headers: string[] = [];
       let contentLength = -1, chunked = false, connection = "";
@@ -166,8 +216,12 @@ export class H1Connection {
         if (eol === -1) eol = text.length;
         const colon = text.indexOf(":", at);
         if (colon === -1 || colon > eol) return this.fail(new H1Error("UND_ERR_SOCKET", "upstream sent an invalid header line"));
-        const name = text.slice(at, colon).toLowerCase();
-        const value = text.slice(colon + 1, eol).trim();
+        const name = knownName(text, at, colon) ?? text.slice(at, colon).toLowerCase();
+        // Trimmed by index, so the value is one slice (same characters String.prototype.trim drops).
+        let from = colon + 1, to = eol;
+        while (from < to && isSpace(text.charCodeAt(from))) from++;
+        while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+        const value = text.slice(from, to);
         at = eol + 2;
         if (name === "content-length") {
           const n = Number(value);
@@ -187,7 +241,9 @@ export class H1Connection {
         // Both framings: chunked wins (RFC 9112 6.3), and the length must not reach the client.
         for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i] === "content-length") headers.splice(i, 2);
       }
-      const rest = end + 4 < chunk.length ? chunk.subarray(end + 4) : null;
+      // Body bytes that came with the head are read in place, from `bodyAt`.
+      const bodyAt = end + 4;
+      const rest = bodyAt < chunk.length;
       const ex = this.ex!;
       const noBody = ex.h1NoBody || status === 204 || status === 304;
       if (noBody) this.state = -1;
@@ -204,10 +260,10 @@ export class H1Connection {
       if (this.ex !== ex) return; // aborted from the callback
       this.sink = sink;
       if (this.state === -1 || (this.state === LENGTH && this.remaining === 0)) {
-        if (rest !== null) this.reusable = false;
+        if (rest) this.reusable = false;
         return this.complete(null);
       }
-      if (rest !== null) this.onBody(rest, 0);
+      if (rest) this.onBody(chunk, bodyAt);
       return;
     }
   }
@@ -221,10 +277,10 @@ export class H1Connection {
           this.emit(i === 0 ? b : b.subarray(i));
           return;
         }
-        const part = i === 0 && left === this.remaining ? b : b.subarray(i, i + this.remaining);
+        const to = i + this.remaining;
         if (left > this.remaining) this.reusable = false;
         this.remaining = 0;
-        return this.complete(part);
+        return this.complete(b, i, to);
       }
       case UNTIL_CLOSE:
         this.emit(i === 0 ? b : b.subarray(i));
@@ -304,7 +360,7 @@ export class H1Connection {
   }
 
   /** The response is complete: hand the connection back, then tell the caller. */
-  private complete(last: Buffer | null): void {
+  private complete(last: Buffer | null, from = 0, to = last === null ? 0 : last.length): void {
     const ex = this.ex!;
     const sink = this.sink;
     this.ex = null;
@@ -316,9 +372,10 @@ export class H1Connection {
     if (sink !== null) {
       // A small last piece goes as a latin1 string (byte for byte the same): the sink can then join
       // it with its pending head into one write instead of a writev of two buffers.
-      if (last === null || last.length === 0) sink.end();
-      else if (last.length <= SMALL_END_BYTES) sink.end(last.toString("latin1"), "latin1");
-      else sink.end(last);
+      const size = to - from;
+      if (last === null || size === 0) sink.end();
+      else if (size <= SMALL_END_BYTES) sink.end(last.toString("latin1", from, to), "latin1");
+      else sink.end(from === 0 && to === last.length ? last : last.subarray(from, to));
     }
     if (this.reusable && !this.socket.destroyed) this.pool.release(this);
     else this.socket.destroy();

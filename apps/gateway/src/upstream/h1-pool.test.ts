@@ -24,6 +24,7 @@ function answer(socket: Socket, method: string, path: string): void {
     case "/continue": return pieces("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok");
     case "/204": return pieces("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
     case "/big": return pieces(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG.length}\r\n\r\n`, BIG);
+    case "/one-packet": return pieces("HTTP/1.1 200 OK\r\nCONTENT-TYPE:\t text/plain \t\r\nX-Custom-Name:  v w \r\nDate:\r\nContent-Length: 2\r\n\r\nok");
     case "/reset": socket.destroy(); return;
     case "/slow": return; // never answers
     default: socket.end("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
@@ -130,6 +131,15 @@ describe("lean HTTP/1.1 upstream pool", () => {
       expect(r.headers).toEqual(["content-length", "5", "x-a", "1", "set-cookie", "a=1", "set-cookie", "b=2"]);
     }
     expect(connections - before).toBe(1);
+  });
+
+  it("reads head and body from one packet: names lower-cased in any case, values trimmed", async () => {
+    const p = pool();
+    for (let i = 0; i < 2; i++) {
+      const r = await send(p, "GET", "/one-packet");
+      expect([r.err, r.status, r.body.toString()]).toEqual([null, 200, "ok"]);
+      expect(r.headers).toEqual(["content-type", "text/plain", "x-custom-name", "v w", "date", "", "content-length", "2"]);
+    }
   });
 
   it("decodes chunked bodies (extensions, trailers, sizes split across packets) and reads HTTP/1.0 bodies until close", async () => {

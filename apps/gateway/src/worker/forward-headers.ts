@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "./request-id.ts";
 
 /**
  * Hop-by-hop headers (RFC 9110 7.6.1) plus the ones the gateway sets itself. `expect` is
@@ -95,7 +95,7 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, info: Forwa
     } else out["x-forwarded-proto"] = "http";
   }
   const id = headers["x-request-id"];
-  out["x-request-id"] = typeof id === "string" && REQUEST_ID.test(id) ? id : randomUUID();
+  out["x-request-id"] = typeof id === "string" && REQUEST_ID.test(id) ? id : newRequestId();
   return out;
 }
 

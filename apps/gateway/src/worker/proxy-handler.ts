@@ -96,6 +96,8 @@ interface Exchange {
   /** Edge-policy state (identity, hidden credentials, response headers); null on routes without policies. */
   policy: PolicyRequest | null;
   readonly table: RuntimeTable;
+  /** The worker's proxy state (the handler's), for going on after the access phase. */
+  readonly proxy: ProxyState;
   /** The worker's proxy state, once the request counts as in flight. */
   state: ProxyState | null;
   /** Key hash for consistent hashing (0 when the balancer doesn't hash). */
@@ -613,7 +615,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
     const ex: Exchange = {
       h2: null, h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
-      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, state: null, hash: 0,
+      slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, proxy: state, state: null, hash: 0,
       body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
@@ -624,7 +626,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
     // it may answer the request itself, and may set ex.consumer.
     const pipeline = rt.policies === null ? null : rt.policies.byRule.get(match.rule) ?? null;
     if (pipeline !== null) {
-      const pr = new PolicyRequest(req, res, pipeline, path, rawQuery, countPolicyResponse, afterPolicies, { ex, state });
+      const pr = new PolicyRequest(req, res, pipeline, path, rawQuery, countPolicyResponse, afterPolicies, ex);
       ex.policy = pr;
       if (runAccess(pr)) afterPolicies(pr);
       return;
@@ -644,7 +646,7 @@ function startServerSpan(rt: RuntimeTable, trace: RequestTrace, method: string, 
 
 /** Counts (and logs) a response an access policy made itself: 401, 429, a CORS preflight … */
 function countPolicyResponse(pr: PolicyRequest, status: number, flag: string): void {
-  const { ex } = pr.context as { ex: Exchange };
+  const ex = pr.context as Exchange;
   ex.done = true;
   if (pr.consumer !== null) setConsumer(ex, pr);
   const slot = ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot;
@@ -660,9 +662,9 @@ function setConsumer(ex: Exchange, pr: PolicyRequest): void {
 }
 
 function afterPolicies(pr: PolicyRequest): void {
-  const { ex, state } = pr.context as { ex: Exchange; state: ProxyState };
+  const ex = pr.context as Exchange;
   if (pr.consumer !== null) setConsumer(ex, pr);
-  proceed(state, ex, pr.rawQuery);
+  proceed(ex.proxy, ex, pr.rawQuery);
 }
 
 /** Everything after the access phase: redirects and direct responses, destination, first try. */

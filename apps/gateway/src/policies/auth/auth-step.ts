@@ -89,7 +89,7 @@ class JwtAuth implements AuthMethod {
     for (const h of c.header_names) {
       const v = pr.req.headers[h];
       if (typeof v === "string" && v !== "") {
-        token = v.length > 7 && v.slice(0, 7).toLowerCase() === "bearer " ? v.slice(7).trim() : v;
+        token = v.length > 7 && hasBearerPrefix(v) ? v.slice(7).trim() : v;
         where = 1; name = h;
         break;
       }
@@ -152,6 +152,13 @@ class JwtAuth implements AuthMethod {
     return out;
   }
 }
+
+/** `v` starts with "bearer " in any letter case (compared in place: no substring per request). */
+function hasBearerPrefix(v: string): boolean {
+  for (let i = 0; i < 6; i++) if ((v.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return false;
+  return v.charCodeAt(6) === 0x20;
+}
+const BEARER = "bearer";
 
 interface CachedBasic { readonly cred: BasicCredential; readonly until: number }
 const BASIC_CACHE_MS = 60_000;

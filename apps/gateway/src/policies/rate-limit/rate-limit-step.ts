@@ -121,19 +121,20 @@ export class RateLimitStep implements AccessStep {
     if (pr.res.destroyed) return ANSWERED;
     const hide = this.config.hide_client_headers;
     // Allowed: the limit closest to running out. Refused: the first limit that is full.
-    let tightest = -1, tightestRemaining = Infinity;
+    let tightest = -1, tightestRemaining = Infinity, tightestText = "";
     for (let i = 0; i < states.length; i++) {
       const spec = this.specs[i]!, state = states[i]!;
       const full = !allowed && usedInWindow(spec, state.current, state.previous, state.elapsedMs) + 1 > spec.limit;
       const remaining = full ? 0 : remainingOf(spec, state);
+      const text = hide ? "" : String(remaining);
       if (!hide) pr.addResponseHeader(this.limitHeaders[i]!, this.limitText[i]!);
-      if (!hide) pr.addResponseHeader(this.remainingHeaders[i]!, String(remaining));
-      if (allowed ? remaining < tightestRemaining : full && tightest === -1) { tightest = i; tightestRemaining = remaining; }
+      if (!hide) pr.addResponseHeader(this.remainingHeaders[i]!, text);
+      if (allowed ? remaining < tightestRemaining : full && tightest === -1) { tightest = i; tightestRemaining = remaining; tightestText = text; }
     }
     const spec = this.specs[tightest]!, state = states[tightest]!;
     if (!hide) {
       pr.addResponseHeader("ratelimit-limit", this.limitText[tightest]!);
-      pr.addResponseHeader("ratelimit-remaining", String(tightestRemaining));
+      pr.addResponseHeader("ratelimit-remaining", tightestText);
       pr.addResponseHeader("ratelimit-reset", String(resetSeconds(spec, state)));
     }
     if (allowed) return CONTINUE;
