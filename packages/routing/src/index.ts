@@ -1,7 +1,7 @@
 export { compileConfig } from "./compile-config.ts";
 export { ConfigCompileError, CompileErrorCode, isConfigCompileError } from "./compile-error.ts";
 export { canonicalizePath } from "./canonicalize-path.ts";
-export { hostMatches, matchRoute, normalizeHost } from "./match-route.ts";
+export { headerValue, hostMatches, matchRoute, normalizeHost, pathMatches, stringMatches } from "./match-route.ts";
 export { checkCertificates } from "./tls-certificates.ts";
 export { pickDestination } from "./pick-destination.ts";
 export { forwardPath } from "./strip-path.ts";

@@ -39,7 +39,7 @@ export function hostMatches(m: HostMatcher, host: string): boolean {
 }
 
 /** Segment-aware prefix: "/api/users" matches "/api/users" and "/api/users/1", not "/api/usersx". */
-function pathMatches(route: CompiledRoute, path: string): boolean {
+export function pathMatches(route: CompiledRoute, path: string): boolean {
   if (route.pathType === "prefix") {
     const p = route.pathValue;
     if (p === "/") return true;
@@ -50,7 +50,7 @@ function pathMatches(route: CompiledRoute, path: string): boolean {
   return route.pathRegex!.test(path);
 }
 
-function stringMatches(m: CompiledStringMatch, value: string | undefined): boolean {
+export function stringMatches(m: CompiledStringMatch, value: string | undefined): boolean {
   switch (m.kind) {
     case "present": return value !== undefined;
     case "absent": return value === undefined;
@@ -60,7 +60,8 @@ function stringMatches(m: CompiledStringMatch, value: string | undefined): boole
   }
 }
 
-function headerValue(headers: MatchRequest["headers"], name: string): string | undefined {
+/** A request header as one string (repeated headers joined with ", ", as match conditions see them). */
+export function headerValue(headers: MatchRequest["headers"], name: string): string | undefined {
   const v = headers[name];
   if (v === undefined || typeof v === "string") return v;
   return v.join(", ");
