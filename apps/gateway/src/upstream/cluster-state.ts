@@ -1,4 +1,5 @@
-import { C_ACTIVE, C_LOCK, C_RETRIES, incrementBelow, UpstreamMemory, type UpstreamSlotMap } from "./upstream-memory.ts";
+import { C_ACTIVE, C_LOCK, C_RETRIES, incrementBelow, type UpstreamMemory } from "./upstream-memory.ts";
+import { SlotRegistry } from "./slot-registry.ts";
 
 /**
  * Counters of one destination cluster ("service" or "service/subset"), kept across configs and
@@ -65,32 +66,14 @@ export class ClusterState {
   }
 }
 
-export class ClusterRegistry {
-  private readonly clusters = new Map<string, ClusterState>();
-  private readonly memory: UpstreamMemory | null;
-  private readonly worker: number;
-  private slots: Record<string, number> = {};
-
+/** Cluster counters of one worker, by cluster key ("service" or "service/subset"). */
+export class ClusterRegistry extends SlotRegistry<ClusterState> {
   /** `memory` null: every cluster gets private counters (a worker without shared memory). */
   constructor(memory: UpstreamMemory | null = null, worker = 0) {
-    this.memory = memory;
-    this.worker = worker;
+    super("clusters", memory, worker);
   }
 
-  /** The supervisor's slot map (sent with each config); keys already in use keep their state. */
-  useSlots(map: UpstreamSlotMap | undefined): void {
-    if (map) this.slots = map.clusters;
-  }
-
-  get(key: string): ClusterState {
-    let c = this.clusters.get(key);
-    if (!c) {
-      const slot = this.slots[key];
-      c = this.memory !== null && slot !== undefined && slot < this.memory.clusters
-        ? new ClusterState(this.memory, slot, this.worker)
-        : new ClusterState(UpstreamMemory.private(), 0, this.worker);
-      this.clusters.set(key, c);
-    }
-    return c;
+  protected create(_key: string, memory: UpstreamMemory, slot: number, worker: number): ClusterState {
+    return new ClusterState(memory, slot, worker);
   }
 }

@@ -1,8 +1,9 @@
 import type { CompiledOutlierDetection } from "@switchyard/routing";
 import {
   B_SINCE, B_UNTIL, STATE_EJECTED, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_CONSECUTIVE_5XX, T_CONSECUTIVE_GATEWAY,
-  T_EJECTIONS, T_QUEUED, T_STATE, incrementBelow, UpstreamMemory, type UpstreamSlotMap,
+  T_EJECTIONS, T_QUEUED, T_STATE, incrementBelow, type UpstreamMemory,
 } from "./upstream-memory.ts";
+import { SlotRegistry } from "./slot-registry.ts";
 
 /** Longest a worker's waiting request sleeps before looking for a free connection again (a wake-up is normally at once). */
 const WAKE_POLL_MS = 50;
@@ -211,42 +212,25 @@ export class HostState {
 }
 
 /** Host states of one worker, by origin, over the process's shared memory. */
-export class HostRegistry {
-  private readonly hosts = new Map<string, HostState>();
+export class HostRegistry extends SlotRegistry<HostState> {
   /** Verdicts received before the host was first used. */
   private readonly unhealthy = new Set<string>();
-  private readonly memory: UpstreamMemory | null;
-  private readonly worker: number;
-  private slots: Record<string, number> = {};
 
   /** `memory` null: every host gets private state (a worker without shared memory, tests). */
   constructor(memory: UpstreamMemory | null = null, worker = 0) {
-    this.memory = memory;
-    this.worker = worker;
+    super("targets", memory, worker);
   }
 
-  /** The supervisor's slot map (sent with each config); hosts already in use keep their state. */
-  useSlots(map: UpstreamSlotMap | undefined): void {
-    if (map) this.slots = map.targets;
-  }
-
-  get(origin: string): HostState {
-    let h = this.hosts.get(origin);
-    if (!h) {
-      const slot = this.slots[origin];
-      h = this.memory !== null && slot !== undefined && slot < this.memory.targets
-        ? new HostState(origin, this.memory, slot, this.worker)
-        : new HostState(origin, UpstreamMemory.private(), 0, this.worker);
-      h.healthy = !this.unhealthy.has(origin);
-      this.hosts.set(origin, h);
-    }
+  protected create(origin: string, memory: UpstreamMemory, slot: number, worker: number): HostState {
+    const h = new HostState(origin, memory, slot, worker);
+    h.healthy = !this.unhealthy.has(origin);
     return h;
   }
 
   setHealthy(origin: string, healthy: boolean): void {
     if (healthy) this.unhealthy.delete(origin);
     else this.unhealthy.add(origin);
-    const h = this.hosts.get(origin);
+    const h = this.existing(origin);
     if (!h) return;
     h.healthy = healthy;
     // A passing active check brings an ejected host back (Envoy's default).
