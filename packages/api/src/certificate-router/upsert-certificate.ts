@@ -1,17 +1,10 @@
 import { placeNamed, withoutNamed } from "../named-entity.ts";
 import { CertificateSchema } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { parseInput, pathWithin } from "../parse-input.ts";
 
-interface Options {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
-}
+type Options = Publisher;
 
 /** What the form sends: the key may be left out when editing, to keep the stored one. */
 const CertificateInputSchema = CertificateSchema.extend({ key: CertificateSchema.shape.key.optional() });
@@ -28,10 +21,7 @@ export function upsertCertificate(options: Options & { certificate: unknown; ori
   const isNew = options.originalName === undefined;
   let index = -1;
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: `${isNew ? "Add" : "Update"} certificate ${input.name}`,
     action: "certificates.upsert",
     target: `certificate:${input.name}`,
@@ -49,10 +39,7 @@ export function upsertCertificate(options: Options & { certificate: unknown; ori
 
 export function deleteCertificate(options: Options & { name: string }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: `Delete certificate ${options.name}`,
     action: "certificates.delete",
     target: `certificate:${options.name}`,

@@ -1,15 +1,10 @@
 import type { Rollout } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "./publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "./publish-config.ts";
 
 /** Replaces the whole config (`switchyard apply -f`). */
-export function applyConfig(options: { db: Db; bus: Bus; actor: string; ip?: string | null; config: unknown; message?: string | undefined; rollout?: Rollout | null | undefined }): Promise<PublishResult> {
+export function applyConfig(options: Publisher & { config: unknown; message?: string | undefined; rollout?: Rollout | null | undefined }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message,
     action: "config.apply",
     target: "config",

@@ -1,9 +1,8 @@
-import type { Db } from "@switchyard/db";
+import type { Publisher } from "./publish-config.ts";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
 
 /** Sends a staged version to every data plane. */
-export async function promoteConfig(options: { db: Db; bus: Bus; actor: string; ip?: string | null; version: number }): Promise<{ version: number; rolloutState: "full" }> {
+export async function promoteConfig(options: Publisher & { version: number }): Promise<{ version: number; rolloutState: "full" }> {
   const { prisma } = options.db;
   const row = await prisma.configVersion.findUnique({ where: { version: options.version }, select: { rolloutState: true, haltedReason: true } });
   if (!row) throw new AppError("NOT_FOUND", `No version ${options.version}`);

@@ -16,11 +16,20 @@ export interface PublishResult {
 /** A write of the same batch transaction that stores the version. */
 export type PublishWrite = Prisma.PrismaPromise<unknown>;
 
-export interface PublishConfigOptions<L = undefined> {
+/** Who publishes and from where: what every change passes on to publishConfig. */
+export interface Publisher {
   db: Db;
   bus: Bus;
   actor: string;
   ip?: string | null;
+}
+
+/** The publisher fields of a procedure's options (which carry more). */
+export function publisherOf(options: Publisher): Publisher {
+  return { db: options.db, bus: options.bus, actor: options.actor, ip: options.ip ?? null };
+}
+
+export interface PublishConfigOptions<L = undefined> extends Publisher {
   message?: string | undefined;
   /** Audit action and target, e.g. "routes.upsert" / "route:users". */
   action: string;

@@ -1,16 +1,10 @@
 import type { GatewayConfig } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
 import { buildPortalConfig } from "../portal-router/gateway-sync/build-portal-config.ts";
 import { loadPortalState } from "../portal-router/gateway-sync/load-portal-state.ts";
-import { publishConfig, type PublishResult } from "./publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "./publish-config.ts";
 
-export interface RollbackConfigOptions {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
+export interface RollbackConfigOptions extends Publisher {
   version: number;
   message?: string | undefined;
 }
@@ -26,10 +20,7 @@ export async function rollbackConfig(options: RollbackConfigOptions): Promise<Pu
   if (!row) throw new AppError("NOT_FOUND", `No version ${options.version}`);
   const config = row.config as unknown as GatewayConfig;
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message ?? `Roll back to version ${options.version}`,
     action: "config.rollback",
     target: `version:${options.version}`,

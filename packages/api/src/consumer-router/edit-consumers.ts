@@ -1,16 +1,9 @@
 import type { Consumer, GatewayConfig } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { pathWithin } from "../parse-input.ts";
 
-export interface ConsumerEditOptions {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
-}
+export type ConsumerEditOptions = Publisher;
 
 /**
  * Publishes a change to one consumer. `edit` gets the consumer (null when it doesn't exist yet)
@@ -21,10 +14,7 @@ export function editConsumer(
 ): Promise<PublishResult> {
   let index = -1;
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message,
     action: options.action,
     target: `consumer:${options.username}`,

@@ -1,16 +1,9 @@
 import { placeNamed, withoutNamed } from "../named-entity.ts";
 import { PolicySchema } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { parseInput, pathWithin } from "../parse-input.ts";
 
-interface Options {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
-}
+type Options = Publisher;
 
 /** Creates or replaces a policy; field errors are relative to the policy (`config.minute`). */
 export function upsertPolicy(options: Options & { policy: unknown; originalName?: string | undefined }): Promise<PublishResult> {
@@ -18,10 +11,7 @@ export function upsertPolicy(options: Options & { policy: unknown; originalName?
   const lookup = options.originalName ?? policy.name;
   let index = -1;
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: `${options.originalName === undefined ? "Create" : "Update"} ${policy.type} policy ${policy.name}`,
     action: "policies.upsert",
     target: `policy:${policy.name}`,
@@ -36,10 +26,7 @@ export function upsertPolicy(options: Options & { policy: unknown; originalName?
 
 export function deletePolicy(options: Options & { name: string }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: `Delete policy ${options.name}`,
     action: "policies.delete",
     target: `policy:${options.name}`,

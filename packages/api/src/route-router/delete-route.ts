@@ -1,7 +1,5 @@
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { productsUsingRoute } from "../portal-router/gateway-sync/product-route-references.ts";
 
 /**
@@ -9,12 +7,9 @@ import { productsUsingRoute } from "../portal-router/gateway-sync/product-route-
  * foreign-key restriction: the product's plans, prices and API reference describe it, so the
  * admin takes it out of the products first (or renames the route, which products follow).
  */
-export function deleteRoute(options: { db: Db; bus: Bus; actor: string; ip?: string | null; name: string; message?: string | undefined }): Promise<PublishResult> {
+export function deleteRoute(options: Publisher & { name: string; message?: string | undefined }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message ?? `Delete route ${options.name}`,
     action: "routes.delete",
     target: `route:${options.name}`,

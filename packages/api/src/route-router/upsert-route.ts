@@ -1,18 +1,12 @@
 import { RouteSchema, type Rollout } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { parseInput, pathWithin } from "../parse-input.ts";
 import { buildPortalConfig, type PortalState } from "../portal-router/gateway-sync/build-portal-config.ts";
 import { loadPortalState } from "../portal-router/gateway-sync/load-portal-state.ts";
 import { productsUsingRoute, renameRouteIn, type ProductReference } from "../portal-router/gateway-sync/product-route-references.ts";
 
-export interface UpsertRouteOptions {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
+export interface UpsertRouteOptions extends Publisher {
   route: unknown;
   /** The route's name before this edit, when renaming. */
   originalName?: string | undefined;
@@ -39,10 +33,7 @@ export async function upsertRoute(options: UpsertRouteOptions): Promise<PublishR
   const renamedFrom = options.originalName !== undefined && options.originalName !== route.name ? options.originalName : null;
   let index = -1;
   return publishConfig<Portal | null>({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message ?? (options.originalName && options.originalName !== route.name ? `Rename route ${options.originalName} to ${route.name}` : `Update route ${route.name}`),
     action: "routes.upsert",
     target: `route:${route.name}`,

@@ -1,8 +1,6 @@
 import type { GatewayConfig } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 
 /** Routes that send to (or mirror to) the service, by name. */
 export function routesUsingService(config: GatewayConfig, service: string): string[] {
@@ -15,12 +13,9 @@ export function routesUsingService(config: GatewayConfig, service: string): stri
  * Deletes a service. One still in use (by a route, or by a policy attached to it) is refused
  * with a message that names what uses it, instead of a bare reference error.
  */
-export function deleteService(options: { db: Db; bus: Bus; actor: string; ip?: string | null; name: string; message?: string | undefined }): Promise<PublishResult> {
+export function deleteService(options: Publisher & { name: string; message?: string | undefined }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message ?? `Delete service ${options.name}`,
     action: "services.delete",
     target: `service:${options.name}`,

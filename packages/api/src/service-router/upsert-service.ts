@@ -1,15 +1,9 @@
 import { ServiceSchema } from "@switchyard/config";
-import type { Db } from "@switchyard/db";
 import { AppError } from "../app-error.ts";
-import type { Bus } from "../bus.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { parseInput, pathWithin } from "../parse-input.ts";
 
-export interface UpsertServiceOptions {
-  db: Db;
-  bus: Bus;
-  actor: string;
-  ip?: string | null;
+export interface UpsertServiceOptions extends Publisher {
   service: unknown;
   /** The service's name before this edit, when renaming. */
   originalName?: string | undefined;
@@ -28,10 +22,7 @@ export async function upsertService(options: UpsertServiceOptions): Promise<Publ
   const lookup = options.originalName ?? service.name;
   let index = -1;
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: options.message ?? (options.originalName && options.originalName !== service.name ? `Rename service ${options.originalName} to ${service.name}` : `Update service ${service.name}`),
     action: "services.upsert",
     target: `service:${service.name}`,

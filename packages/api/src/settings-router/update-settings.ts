@@ -1,10 +1,9 @@
 import { SettingsSchema, type Settings } from "@switchyard/config";
 import type { Db } from "@switchyard/db";
-import type { Bus } from "../bus.ts";
 import type { Role } from "../auth-router/roles.ts";
 import { getCurrentConfig } from "../config-router/get-current-config.ts";
 import { configForRole } from "../config-router/redact-config.ts";
-import { publishConfig, type PublishResult } from "../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../config-router/publish-config.ts";
 import { parseInput } from "../parse-input.ts";
 
 /**
@@ -20,13 +19,10 @@ export async function getSettings(options: { db: Db; role: Role }): Promise<Sett
  * Replaces the settings (trusted proxies, HTTPS redirect, tracing) as one object; field errors
  * are relative to the settings (`trustedProxies.1`, `tracing.otlp.endpoint`).
  */
-export function updateSettings(options: { db: Db; bus: Bus; actor: string; ip?: string | null; settings: unknown }): Promise<PublishResult> {
+export function updateSettings(options: Publisher & { settings: unknown }): Promise<PublishResult> {
   const settings = parseInput(SettingsSchema, options.settings);
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: "Update settings",
     action: "settings.update",
     target: "settings",

@@ -1,6 +1,5 @@
 import type { Db } from "@switchyard/db";
-import type { Bus } from "../../bus.ts";
-import { publishConfig, type PublishResult } from "../../config-router/publish-config.ts";
+import { publishConfig, publisherOf, type PublishResult, type Publisher } from "../../config-router/publish-config.ts";
 import { buildPortalConfig } from "./build-portal-config.ts";
 import { loadPortalState } from "./load-portal-state.ts";
 
@@ -11,19 +10,16 @@ const queues = new WeakMap<Db, Promise<unknown>>();
  * normal way (a new version only when the hash changes). Syncs of one control plane run one at a
  * time and each reads the state when it starts, so the last one always publishes the newest state.
  */
-export function syncPortalConfig(options: { db: Db; bus: Bus; actor: string; ip?: string | null; reason: string }): Promise<PublishResult> {
+export function syncPortalConfig(options: Publisher & { reason: string }): Promise<PublishResult> {
   const previous = queues.get(options.db) ?? Promise.resolve();
   const run = previous.then(() => syncOnce(options), () => syncOnce(options));
   queues.set(options.db, run.catch(() => {}));
   return run;
 }
 
-async function syncOnce(options: { db: Db; bus: Bus; actor: string; ip?: string | null; reason: string }): Promise<PublishResult> {
+async function syncOnce(options: Publisher & { reason: string }): Promise<PublishResult> {
   return publishConfig({
-    db: options.db,
-    bus: options.bus,
-    actor: options.actor,
-    ip: options.ip ?? null,
+    ...publisherOf(options),
     message: `Portal: ${options.reason}`,
     action: "portal.sync",
     target: "portal",
