@@ -1,23 +1,12 @@
 import type { GatewayConfig } from "../gateway-config.ts";
+import { POLICY_TYPE } from "../importers/kong-plugins.ts";
+import { ProxyCacheConfigSchema } from "../policies/proxy-cache-policy.ts";
 import type { Route } from "../route.ts";
 import type { Service } from "../service.ts";
 import type { Tracing } from "../tracing.ts";
 
-/** Our policy type → Kong plugin name (the reverse of the importer's table). */
-const PLUGIN_NAME: Record<string, string> = {
-  "rate-limit": "rate-limiting",
-  "key-auth": "key-auth",
-  jwt: "jwt",
-  "basic-auth": "basic-auth",
-  acl: "acl",
-  cors: "cors",
-  "ip-restriction": "ip-restriction",
-  "request-size-limit": "request-size-limiting",
-  "request-transformer": "request-transformer",
-  "response-transformer": "response-transformer",
-  "request-termination": "request-termination",
-  "proxy-cache": "proxy-cache",
-};
+/** Our policy type → Kong plugin name: the importer's table, reversed. */
+const PLUGIN_NAME: Record<string, string> = Object.fromEntries(Object.entries(POLICY_TYPE).map(([plugin, type]) => [type, plugin]));
 
 export interface KongExport { document: Record<string, unknown>; warnings: string[] }
 
@@ -168,14 +157,14 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Our proxy-cache bounds (per-worker memory) have no Kong fields: Kong rejects unknown ones. */
-const PROXY_CACHE_DEFAULTS = { max_body_bytes: 1_048_576, max_entries: 10_000, max_bytes: 67_108_864 };
+const PROXY_CACHE_DEFAULTS = ProxyCacheConfigSchema.parse({});
 
 function kongProxyCacheConfig(policy: string, config: Record<string, unknown>, warnings: string[]): void {
   const memory = isRecord(config.memory) ? config.memory : {};
   const dropped = [
     ["max_body_bytes", config.max_body_bytes, PROXY_CACHE_DEFAULTS.max_body_bytes],
-    ["memory.max_entries", memory.max_entries, PROXY_CACHE_DEFAULTS.max_entries],
-    ["memory.max_bytes", memory.max_bytes, PROXY_CACHE_DEFAULTS.max_bytes],
+    ["memory.max_entries", memory.max_entries, PROXY_CACHE_DEFAULTS.memory.max_entries],
+    ["memory.max_bytes", memory.max_bytes, PROXY_CACHE_DEFAULTS.memory.max_bytes],
   ] as const;
   for (const [field, value, fallback] of dropped) {
     if (value !== undefined && value !== fallback) warnings.push(`policy ${policy}: proxy-cache ${field} (${String(value)}) has no Kong equivalent; left out`);

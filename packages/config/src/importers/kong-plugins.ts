@@ -7,8 +7,8 @@ import { asArray, asString, isObject, toName, type Doc } from "./import-types.ts
 
 export interface KongPluginScope { service?: string; route?: string; consumer?: string }
 
-/** Kong plugin name → our policy type. */
-const POLICY_TYPE: Record<string, PolicyInput["type"]> = {
+/** Kong plugin name → our policy type (the exporter reads it the other way). */
+export const POLICY_TYPE: Record<string, PolicyInput["type"]> = {
   "rate-limiting": "rate-limit",
   "key-auth": "key-auth",
   jwt: "jwt",
