@@ -1,65 +1,33 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TRPCError } from "@trpc/server";
+import { makeTestCertificate } from "@switchyard/config/testing";
+import { refusal, startDemoApi, type ApiCaller, type DemoApi } from "../testing/demo-api.ts";
 import { REDACTED_SECRET } from "@switchyard/config";
-import { createDb, migrate, type Db } from "@switchyard/db";
-import { databaseTargets, type DatabaseSetup } from "@switchyard/db/testing";
-import { createBus } from "../bus.ts";
-import { demoConfig } from "../config-router/demo-config.ts";
-import { appRouter } from "../router.ts";
-import { createCallerFactory } from "../trpc.ts";
 
-/** A throwaway self-signed P-256 certificate for `host` from the openssl binary. */
-function selfSigned(host: string, days = 30): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), "sy-cert-"));
-  try {
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", String(days),
-      "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`, "-keyout", join(dir, "k"), "-out", join(dir, "c"),
-    ], { stdio: "ignore" });
-    return { cert: readFileSync(join(dir, "c"), "utf8"), key: readFileSync(join(dir, "k"), "utf8") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const selfSigned = (host: string, days = 30) => makeTestCertificate(host, [host], days);
 
+/** The code and field errors of a refused call, as plain data. */
 async function failure(promise: Promise<unknown>): Promise<{ code: string; fieldErrors: { path: string; message: string }[] | null }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as TRPCError;
-    return { code: e.code, fieldErrors: (e.cause as { fieldErrors?: { path: string; message: string }[] } | undefined)?.fieldErrors ?? null };
-  }
-  throw new Error("expected the call to fail");
+  const e = await refusal(promise);
+  return { code: e.code, fieldErrors: e.fieldErrors };
 }
 
 /** The base64 body of a PEM key: what must never show up in an answer that should not carry it. */
 const keyBody = (pem: string) => pem.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
 
 describe("certificates and settings through tRPC (PGlite)", () => {
-  let setup: DatabaseSetup;
-  let db: Db;
-  const caller = createCallerFactory(appRouter);
-  let editor: ReturnType<typeof caller>;
-  let viewer: ReturnType<typeof caller>;
+  let demo: DemoApi;
+  let editor: ApiCaller;
+  let viewer: ApiCaller;
   const api = selfSigned("api.example.test");
   const other = selfSigned("other.example.test");
 
   beforeAll(async () => {
-    setup = await databaseTargets()[0]!.setup();
-    db = await createDb({ databaseUrl: setup.databaseUrl, dataDir: setup.dataDir });
-    await migrate(db);
-    const bus = createBus();
-    editor = caller({ db, bus, ip: "127.0.0.1", setCookie: () => {}, sessionToken: null, session: { userId: "e", username: "ed", role: "editor", via: "cookie" } });
-    viewer = caller({ db, bus, ip: "127.0.0.1", setCookie: () => {}, sessionToken: null, session: { userId: "v", username: "vi", role: "viewer", via: "cookie" } });
-    await editor.config.replace({ config: demoConfig(19001), message: "seed" });
+    demo = await startDemoApi();
+    editor = demo.editor;
+    viewer = demo.as("viewer");
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
-    await setup?.cleanup();
+    await demo?.close();
   });
 
   it("adds a certificate and lists what it says about itself, never its key, to any role", async () => {
