@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,18 +109,24 @@ export async function send(client: Pool, path: string, init: { method?: string; 
   return { status: res.statusCode, headers: res.headers, json };
 }
 
+/** A node:http(s) response read to its end: status, headers and the JSON body ({} when it isn't JSON). */
+export function readProxyResponse(res: IncomingMessage): Promise<ProxyResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("error", reject);
+    res.on("end", () => {
+      let json: ProxyResponse["json"] = {};
+      try { json = JSON.parse(Buffer.concat(chunks).toString()) as ProxyResponse["json"]; } catch { json = {}; }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
+    });
+  });
+}
+
 /** A request through node:http, which (unlike undici) lets a test send hop-by-hop headers. */
 export function rawRequest(port: number, path: string, headers: Record<string, string>): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        let json: ProxyResponse["json"] = {};
-        try { json = JSON.parse(Buffer.concat(chunks).toString()) as ProxyResponse["json"]; } catch { json = {}; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-      });
-    });
+    const req = httpRequest({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => { readProxyResponse(res).then(resolve, reject); });
     req.on("error", reject);
     req.end();
   });

@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import type { GatewayConfigInput } from "@switchyard/config";
 import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
 import { makeSnapshot } from "../testing/fake-control-plane.ts";
-import { rawRequest, startUpstreams, type ProxyResponse, type Upstreams } from "../testing/fixtures.ts";
+import { rawRequest, readProxyResponse, startUpstreams, type ProxyResponse, type Upstreams } from "../testing/fixtures.ts";
 import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
 
 /** The certificate the HTTPS listener presents for an SNI name (none: no SNI sent), and the TLS version. */
@@ -24,15 +24,7 @@ function handshake(port: number, servername: string | null, options: { maxVersio
 
 function httpsGet(port: number, host: string, path: string, ca: string): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: "127.0.0.1", port, path, servername: host, headers: { host }, ca, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        let json: ProxyResponse["json"] = {};
-        try { json = JSON.parse(Buffer.concat(chunks).toString()) as ProxyResponse["json"]; } catch { json = {}; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-      });
-    });
+    const req = httpsRequest({ host: "127.0.0.1", port, path, servername: host, headers: { host }, ca, agent: false }, (res) => { readProxyResponse(res).then(resolve, reject); });
     req.once("error", reject);
     req.end();
   });
