@@ -5,13 +5,12 @@ import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@switchyard/api";
 import { EmptyState } from "@/components/empty-state.tsx";
-import { AlertIcon, PlusIcon, SearchIcon } from "@/components/icons.tsx";
+import { ListSearch, ListStates } from "@/components/list-card-parts.tsx";
+import { AlertIcon, PlusIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
-import { QueryError } from "@/components/query-error.tsx";
 import { Badge, type BadgeVariant } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card.tsx";
-import { Input } from "@/components/ui/input.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table.tsx";
 import { certificateExpiry, type ExpiryState } from "@/lib/certificate-expiry.ts";
 import { cn } from "@/lib/cn.ts";
@@ -92,17 +91,15 @@ export function CertificatesPage() {
       <div className="grid grid-cols-1 items-start gap-5 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
           <CardContent className="flex flex-col gap-3 px-0 pt-4 sm:px-0 sm:pt-5">
-            <div className="relative mx-4 sm:mx-6">
-              <SearchIcon className="pointer-events-none absolute left-2.5 top-2.5 text-muted-foreground" width={16} height={16} />
-              <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search by name, host or subject" aria-label="Search certificates" className="pl-8" data-testid="certificate-search" />
+            <div className="mx-4 sm:mx-6">
+              <ListSearch value={search} onChange={setSearch} placeholder="Search by name, host or subject" label="Search certificates" testId="certificate-search" />
             </div>
-            {list.isError ? <div className="px-4"><QueryError error={list.error} onRetry={() => void list.refetch()} /></div>
-              : list.isPending ? <div className="mx-4 h-32 animate-pulse rounded-lg bg-muted" />
-              : list.data.length === 0 ? (
+            <ListStates query={list} empty={
                 <EmptyState icon={<CertificateIcon />} title={search ? "No certificate matches" : "No certificates yet"}>
                   {search ? "Try another search." : "Add one to serve HTTPS: paste or upload a PEM certificate and its private key."}
                 </EmptyState>
-              ) : (
+            }>
+              {(rows) => (
                 <Table aria-label="Certificates">
                   <TableHeader>
                     <TableRow className="hover:bg-transparent">
@@ -111,7 +108,7 @@ export function CertificatesPage() {
                     </TableRow>
                   </TableHeader>
                   <TableBody>
-                    {list.data.map((c) => (
+                    {rows.map((c) => (
                       <TableRow key={c.name} className={cn("cursor-pointer", editing?.name === c.name && "bg-accent")} onClick={() => setEditing({ name: c.name, nonce: Date.now() })} data-testid={`certificate-row-${c.name}`}>
                         <TableCell className="whitespace-normal font-medium">
                           <button type="button" className="text-left hover:underline">{c.name}</button>
@@ -126,6 +123,7 @@ export function CertificatesPage() {
                   </TableBody>
                 </Table>
               )}
+            </ListStates>
           </CardContent>
         </Card>
         <div className="flex flex-col gap-5">

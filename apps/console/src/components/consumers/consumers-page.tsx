@@ -4,9 +4,9 @@ import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ConsumerSchema, toFieldErrors, type FieldError } from "@switchyard/config";
 import { EmptyState } from "@/components/empty-state.tsx";
-import { PlusIcon, SearchIcon, UsersIcon } from "@/components/icons.tsx";
+import { ListSearch, ListStates } from "@/components/list-card-parts.tsx";
+import { PlusIcon, UsersIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
-import { QueryError } from "@/components/query-error.tsx";
 import { FieldErrorsProvider, FieldErrorText, toErrorMap, useFieldAria } from "@/components/route-editor/field-errors.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
@@ -87,17 +87,15 @@ export function ConsumersPage() {
       <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
           <CardContent className="flex flex-col gap-3 px-0 pt-4 sm:px-0 sm:pt-5">
-            <div className="relative mx-4 sm:mx-6">
-              <SearchIcon className="pointer-events-none absolute left-2.5 top-2.5 text-muted-foreground" width={16} height={16} />
-              <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search by name, id or group" aria-label="Search consumers" className="pl-8" data-testid="consumer-search" />
+            <div className="mx-4 sm:mx-6">
+              <ListSearch value={search} onChange={setSearch} placeholder="Search by name, id or group" label="Search consumers" testId="consumer-search" />
             </div>
-            {list.isError ? <div className="px-4"><QueryError error={list.error} onRetry={() => void list.refetch()} /></div>
-              : list.isPending ? <div className="mx-4 h-32 animate-pulse rounded-lg bg-muted" />
-              : list.data.length === 0 ? (
+            <ListStates query={list} empty={
                 <EmptyState icon={<UsersIcon />} title={search ? "No consumer matches" : "No consumers yet"}>
                   {search ? "Try another search." : "Create one to hand out API keys or other credentials."}
                 </EmptyState>
-              ) : (
+            }>
+              {(rows) => (
                 <Table aria-label="Consumers">
                   <TableHeader>
                     <TableRow className="hover:bg-transparent">
@@ -107,7 +105,7 @@ export function ConsumersPage() {
                     </TableRow>
                   </TableHeader>
                   <TableBody>
-                    {list.data.map((c) => (
+                    {rows.map((c) => (
                       <TableRow key={c.username} className={cn("cursor-pointer", selected === c.username && "bg-accent")} onClick={() => { setSelected(c.username); setCreating(false); setCreated(null); }} data-testid={`consumer-row-${c.username}`}>
                         <TableCell className="font-medium">
                           <button type="button" className="text-left hover:underline" onClick={() => setSelected(c.username)}>{c.username}</button>
@@ -122,6 +120,7 @@ export function ConsumersPage() {
                   </TableBody>
                 </Table>
               )}
+            </ListStates>
           </CardContent>
         </Card>
         <div className="flex flex-col gap-5">

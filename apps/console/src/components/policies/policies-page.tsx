@@ -4,13 +4,12 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Policy, PolicyType } from "@switchyard/config";
 import { EmptyState } from "@/components/empty-state.tsx";
-import { PlusIcon, SearchIcon } from "@/components/icons.tsx";
+import { ListSearch, ListStates } from "@/components/list-card-parts.tsx";
+import { PlusIcon } from "@/components/icons.tsx";
 import { PageHeader } from "@/components/page-header.tsx";
-import { QueryError } from "@/components/query-error.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent } from "@/components/ui/card.tsx";
-import { Input } from "@/components/ui/input.tsx";
 import { Select } from "@/components/ui/select.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table.tsx";
 import { cn } from "@/lib/cn.ts";
@@ -46,10 +45,7 @@ export function PoliciesPage() {
         <Card>
           <CardContent className="flex flex-col gap-3 px-0 pt-4 sm:px-0 sm:pt-5">
             <div className="grid gap-2 px-4 sm:grid-cols-3 sm:px-6">
-              <div className="relative">
-                <SearchIcon className="pointer-events-none absolute left-2.5 top-2.5 text-muted-foreground" width={16} height={16} />
-                <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search" aria-label="Search policies" className="pl-8" />
-              </div>
+              <ListSearch value={search} onChange={setSearch} placeholder="Search" label="Search policies" />
               <Select value={type} onChange={(e) => setType(e.target.value as PolicyType | "")} aria-label="Filter by type" data-testid="policy-filter-type">
                 <option value="">All types</option>
                 {POLICY_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
@@ -62,11 +58,10 @@ export function PoliciesPage() {
                 <option value="consumer">Consumer</option>
               </Select>
             </div>
-            {list.isError ? <div className="px-4"><QueryError error={list.error} onRetry={() => void list.refetch()} /></div>
-              : list.isPending ? <div className="mx-4 h-32 animate-pulse rounded-lg bg-muted" />
-              : list.data.length === 0 ? (
+            <ListStates query={list} empty={
                 <EmptyState title={type || scope || search ? "No policy matches" : "No policies yet"}>Policies add authentication, rate limits and more to routes.</EmptyState>
-              ) : (
+            }>
+              {(rows) => (
                 <Table aria-label="Policies">
                   <TableHeader>
                     <TableRow className="hover:bg-transparent">
@@ -76,7 +71,7 @@ export function PoliciesPage() {
                     </TableRow>
                   </TableHeader>
                   <TableBody>
-                    {(list.data as Policy[]).map((p) => (
+                    {(rows as Policy[]).map((p) => (
                       <TableRow key={p.name} className={cn("cursor-pointer", editing?.name === p.name && "bg-accent")} onClick={() => setEditing({ name: p.name, nonce: Date.now() })} data-testid={`policy-row-${p.name}`}>
                         <TableCell className="font-medium">
                           <button type="button" className="text-left hover:underline">{p.name}</button>
@@ -89,6 +84,7 @@ export function PoliciesPage() {
                   </TableBody>
                 </Table>
               )}
+            </ListStates>
           </CardContent>
         </Card>
         <div>
