@@ -6,7 +6,8 @@
 // ALLOC_SAMPLE=<bytes> also records a sampling heap profile per round and prints the top
 // allocation sites (sampling slows the worker: its CPU figures are then not comparable).
 // Env: ALLOC_SECONDS (5), ALLOC_ROUNDS (3), ALLOC_CONNECTIONS (32), ALLOC_PORT (first of three ports, 12800),
-// ALLOC_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// ALLOC_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+// ALLOC_GATEWAY_ARGS (extra `switchyard gateway` options, e.g. "--http-server node").
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -44,7 +45,8 @@ async function main() {
     "--import", path.join(import.meta.dirname, "alloc-probe.ts"),
     path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
     "--port", String(ports.gateway), "--admin-port", String(ports.admin), "--workers", "1",
-  ], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ALLOC_CTL: ctl, ALLOC_OUT: outPrefix, ALLOC_SAMPLE: String(sample) } }));
+    ...(process.env.ALLOC_GATEWAY_ARGS ?? "").split(" ").filter(Boolean),
+  ], { stdio: ["ignore", process.env.ALLOC_STDOUT ? "inherit" : "ignore", "inherit"], env: { ...process.env, ALLOC_CTL: ctl, ALLOC_OUT: outPrefix, ALLOC_SAMPLE: String(sample) } }));
   await waitFor(`http://127.0.0.1:${ports.admin}/ready`);
   const url = `http://127.0.0.1:${ports.gateway}/bench/measured`;
   const check = await fetch(url, { headers });

@@ -46,6 +46,8 @@ const EnvSchema = z
     /** Fraction of requests written to the access log, 0..1. */
     SWITCHYARD_ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
     /** "true" adds Istio-compatible series (istio_requests_total, …) to /metrics. */
+    /** "node": plain HTTP served by node:http alone, without the lean HTTP/1.1 path in front. */
+    SWITCHYARD_HTTP_SERVER: z.enum(["lean", "node"]).default("lean"),
     SWITCHYARD_ISTIO_METRICS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   })
   .superRefine((env, ctx) => {

@@ -26,5 +26,6 @@ await runGatewayProcess({
   labels: env.SWITCHYARD_LABELS,
   accessLog: { destination: env.SWITCHYARD_ACCESS_LOG, sampleRate: env.SWITCHYARD_ACCESS_LOG_SAMPLE },
   istioMetrics: env.SWITCHYARD_ISTIO_METRICS,
+  httpServer: env.SWITCHYARD_HTTP_SERVER,
   logger: log,
 });

@@ -70,6 +70,9 @@ export type FromWorker =
   | WorkerStats
   | { type: "drained" };
 
+/** Which HTTP/1.1 server takes the plain listener's connections first (server/lean-listener.ts). */
+export type HttpServerKind = "lean" | "node";
+
 export interface WorkerInit {
   index: number;
   port: number;
@@ -83,6 +86,8 @@ export interface WorkerInit {
   /** Origins the health checker currently holds unhealthy. */
   unhealthy?: string[];
   accessLog: AccessLogOptions;
+  /** Plain-HTTP listener: the lean HTTP/1.1 path in front of Node's server ("lean"), or Node's alone. */
+  httpServer?: HttpServerKind;
   /** Shared memory and channels of the edge policies (local rate-limit counters, JWKS). */
   policies?: PolicySharedInit;
   /** Circuit-breaker and outlier state shared by every worker of the process, and its slot map. */

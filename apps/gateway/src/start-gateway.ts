@@ -8,6 +8,7 @@ import { startAdminServer } from "./admin/admin-server.ts";
 import { GatewayMetrics } from "./admin/metrics.ts";
 import type { MetricsRegistry } from "./admin/metrics-registry.ts";
 import type { AccessLogOptions } from "./worker/access-log.ts";
+import type { HttpServerKind } from "./messages.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { ControlPlaneClient, type SnapshotOutcome } from "./supervisor/control-plane-client.ts";
 import { resolveNodeId } from "./supervisor/node-identity.ts";
@@ -51,6 +52,8 @@ export interface GatewayOptions {
   istioMetrics?: boolean;
   /** Access log destination ("stdout", "off" or a file path) and sampling; default off. */
   accessLog?: AccessLogOptions;
+  /** "node" serves plain HTTP with node:http alone, without the lean path in front (default "lean"). */
+  httpServer?: HttpServerKind;
   logger?: Logger;
 }
 
@@ -116,6 +119,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     host: options.proxyHost ?? "0.0.0.0",
     statsIntervalMs: options.statsIntervalMs ?? 500,
     accessLog: options.accessLog,
+    httpServer: options.httpServer,
     log,
     onStats: (stats, worker) => metrics.addWorkerStats(stats, worker),
     onWorkerExit: (worker) => metrics.forgetWorker(worker),

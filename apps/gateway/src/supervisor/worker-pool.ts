@@ -3,7 +3,7 @@ import { assertPortFree } from "./assert-port-free.ts";
 import type { Snapshot } from "@switchyard/config";
 import type { Logger } from "../log.ts";
 import type { PolicySharedInit } from "../policies/policy-shared-init.ts";
-import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
+import type { FromWorker, HttpServerKind, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
 import type { AccessLogOptions } from "../worker/access-log.ts";
 import { UpstreamSlots } from "./upstream-slots.ts";
 
@@ -31,6 +31,7 @@ export interface WorkerPoolOptions {
   host: string;
   statsIntervalMs: number;
   accessLog?: AccessLogOptions;
+  httpServer?: HttpServerKind;
   /** Created once by the main thread; every worker (also a replacement) maps the same memory. */
   policies?: PolicySharedInit;
   log: Logger;
@@ -109,6 +110,7 @@ export class WorkerPool {
       unhealthy: [...this.unhealthy],
       accessLog: this.options.accessLog ?? { destination: "off", sampleRate: 0 },
       policies: this.options.policies,
+      httpServer: this.options.httpServer ?? "lean",
       upstream: this.upstream.init,
       slots: this.upstream.assign(this.snapshot?.config ?? null),
     };

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { newRequestId } from "./request-id.ts";
+import { HTTP_TOKEN } from "../server/http-syntax.ts";
 
 /**
  * Hop-by-hop headers (RFC 9110 7.6.1) plus the ones the gateway sets itself. `expect` is
@@ -48,13 +49,12 @@ export interface ForwardInfo {
   secure?: boolean;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** One RFC 7239 element for this hop (HTTPS listener): for, host and proto=https. */
 function forwardedElement(remoteAddress: string, host: string | undefined): string {
   const forIp = remoteAddress.includes(":") ? `"[${remoteAddress}]"` : remoteAddress;
   let out = `for=${forIp}`;
-  if (host !== undefined && host !== "") out += `;host=${TOKEN.test(host) ? host : `"${host.replace(/["\\]/g, "")}"`}`;
+  if (host !== undefined && host !== "") out += `;host=${HTTP_TOKEN.test(host) ? host : `"${host.replace(/["\\]/g, "")}"`}`;
   return `${out};proto=https`;
 }
 

@@ -18,6 +18,7 @@ import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
 import { TracingRuntime } from "../tracing/tracing-runtime.ts";
 import { MIN_TLS_VERSION, pickTlsContext, type TlsContexts } from "./tls-contexts.ts";
+import { LeanListener } from "../server/lean-listener.ts";
 
 /**
  * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
@@ -46,10 +47,15 @@ const state: ProxyState = {
 
 const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, requestTimeout: 300_000, keepAliveTimeout: 5_000 };
 
-// A client sending garbage gets a 400 from Node; nothing to log per connection.
-function onClientError(_err: Error, socket: Duplex): void {
-  if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-  else socket.destroy();
+// A client sending garbage gets a 400 (a head over the limit a 431, as Node answers); nothing to
+// log per connection.
+function onClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 
 function listen(s: Server | HttpsServer, port: number): Promise<number> {
@@ -81,9 +87,13 @@ function applyDefaultCertificate(): void {
 }
 
 const plainListener = { secure: false, httpsPort: init.httpsPort ?? null };
-const server = createServer(SERVER_LIMITS, createProxyHandler(state, plainListener));
+const plainHandler = createProxyHandler(state, plainListener);
+const server = createServer(SERVER_LIMITS, plainHandler);
 server.on("upgrade", createUpgradeHandler(state, plainListener));
 server.on("clientError", onClientError);
+// Plain bodiless requests take the lean path; the rest (and every connection after its first
+// such request) is node:http's, as before.
+const lean = init.httpServer === "node" ? null : new LeanListener(server, plainHandler, SERVER_LIMITS);
 
 const secureServer: HttpsServer | null = withTls
   ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback })
@@ -184,6 +194,7 @@ async function drain(timeoutMs: number): Promise<void> {
   clearInterval(statsTimer);
   server.close();
   server.closeIdleConnections();
+  lean?.closeIdle();
   secureServer?.close();
   secureServer?.closeIdleConnections();
   const deadline = Date.now() + timeoutMs;
@@ -191,9 +202,11 @@ async function drain(timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
     // Keep-alive connections that just finished a request are idle now.
     server.closeIdleConnections();
+    lean?.closeIdle();
     secureServer?.closeIdleConnections();
   }
   server.closeAllConnections();
+  lean?.closeAll();
   secureServer?.closeAllConnections();
   await pools.closeAll();
   await policyRuntime.close();

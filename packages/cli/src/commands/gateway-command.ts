@@ -5,7 +5,7 @@ import { CliError } from "../cli-error.ts";
 import type { CliIo } from "../io.ts";
 import { loadConfigFile, reportInvalid } from "./validate-command.ts";
 
-const USAGE = "Usage: switchyard gateway --config <file> [--port 8080] [--https-port 8443] [--admin-port 9901] [--workers N] [--cache-dir DIR]";
+const USAGE = "Usage: switchyard gateway --config <file> [--port 8080] [--https-port 8443] [--admin-port 9901] [--workers N] [--cache-dir DIR] [--http-server lean|node]";
 
 const portOption = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined) return fallback;
@@ -27,6 +27,7 @@ export async function gatewayCommand(args: string[], io: CliIo): Promise<number>
       "https-port": { type: "string" },
       "admin-port": { type: "string" },
       workers: { type: "string" },
+      "http-server": { type: "string" },
       "cache-dir": { type: "string" },
     },
     strict: true,
@@ -40,6 +41,8 @@ export async function gatewayCommand(args: string[], io: CliIo): Promise<number>
   }
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 256)) throw new CliError(`--workers must be 1-256\n${USAGE}`);
+  const httpServer = values["http-server"];
+  if (httpServer !== undefined && httpServer !== "lean" && httpServer !== "node") throw new CliError(`--http-server must be lean or node\n${USAGE}`);
   await runGatewayProcess({
     configFile: path.resolve(io.cwd, values.config),
     proxyPort: portOption(values.port, 8080, "port"),
@@ -47,6 +50,7 @@ export async function gatewayCommand(args: string[], io: CliIo): Promise<number>
     httpsPort: values["https-port"] === undefined ? null : portOption(values["https-port"], 8443, "https-port"),
     adminPort: portOption(values["admin-port"], 9901, "admin-port"),
     workers,
+    httpServer,
     controlPlane: null,
     cacheDir: values["cache-dir"] ? path.resolve(io.cwd, values["cache-dir"]) : null,
     logger: consoleLogger(),

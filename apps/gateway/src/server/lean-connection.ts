@@ -1,0 +1,182 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { LeanRequest } from "./lean-request.ts";
+import { LeanResponse, type ResponseConnection } from "./lean-response.ts";
+import { HANDOFF, INCOMPLETE, readRequestHead } from "./request-head.ts";
+
+/** What a connection needs from its listener. */
+export interface ConnectionOwner {
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly maxHeaderSize: number;
+  readonly keepAliveSeconds: number;
+  /** Draining: answers say Connection: close. */
+  readonly closing: boolean;
+  forget(conn: LeanConnection): void;
+  /** Gives the socket, and the bytes read but not used, to Node's HTTP server. */
+  handOff(socket: Socket, unread: Buffer | null, ended: boolean): void;
+}
+
+/** Pipelined bytes held while a response is in flight before reading pauses. */
+const PIPELINE_BYTES = 64 * 1024;
+
+/**
+ * One client connection on the lean listener: reads request heads (request-head.ts), runs the
+ * proxy handler for one request at a time (pipelined ones wait, as HTTP/1.1 answers in order),
+ * keeps the connection alive between them, and hands it to Node's HTTP server for good at the
+ * first request it doesn't take (a body, an upgrade, anything unusual or invalid).
+ */
+export class LeanConnection implements ResponseConnection {
+  readonly socket: Socket;
+  readonly keepAliveSeconds: number;
+  private readonly owner: ConnectionOwner;
+  /** Bytes read and not yet used: a partial head, or pipelined requests. */
+  private unread: Buffer | null = null;
+  private req: LeanRequest | null = null;
+  private res: LeanResponse | null = null;
+  /** The client sent FIN: finish what it asked for, then close. */
+  private ended = false;
+  private paused = false;
+  private drainPending = false;
+  /** Date.now() when the connection became idle (no request in flight, nothing unread). */
+  idleSince = Date.now();
+  /** Date.now() when the partial head in `unread` started; 0 without one. */
+  headSince = 0;
+
+  readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
+  private readonly onData = (chunk: Buffer): void => this.read(chunk);
+  private readonly onEnd = (): void => this.clientEnded();
+  private readonly onClose = (): void => this.closed();
+  private readonly onError = (): void => { /* 'close' follows; the response, if any, ends there */ };
+  private readonly onDrain = (): void => {
+    this.drainPending = false;
+    this.res?.emit("drain");
+  };
+
+  constructor(socket: Socket, owner: ConnectionOwner) {
+    this.socket = socket;
+    this.owner = owner;
+    this.keepAliveSeconds = owner.keepAliveSeconds;
+    socket.on("data", this.onData);
+    socket.on("end", this.onEnd);
+    socket.on("close", this.onClose);
+    socket.on("error", this.onError);
+  }
+
+  /** Nothing in flight and nothing half-read. */
+  get idle(): boolean {
+    return this.res === null && this.unread === null;
+  }
+
+  get inFlight(): boolean {
+    return this.res !== null;
+  }
+
+  waitDrain(): void {
+    if (this.drainPending) return;
+    this.drainPending = true;
+    this.socket.once("drain", this.onDrain);
+  }
+
+  destroy(): void {
+    if (this.res !== null) this.res.destroyed = true;
+    this.socket.destroy();
+  }
+
+  /** The head timeout ran out on a partial head: Node's answer (408), then close. */
+  headTimedOut(): void {
+    this.unread = null;
+    this.socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n");
+    this.socket.destroySoon();
+  }
+
+  private read(chunk: Buffer): void {
+    this.unread = this.unread === null ? chunk : Buffer.concat([this.unread, chunk]);
+    if (this.res !== null) {
+      if (this.unread.length > PIPELINE_BYTES && !this.paused) {
+        this.paused = true;
+        this.socket.pause();
+      }
+      return;
+    }
+    this.next();
+  }
+
+  /** Starts the next request in `unread`, if a whole head is there. */
+  private next(): void {
+    const buf = this.unread!;
+    const head = readRequestHead(buf, 0, this.owner.maxHeaderSize);
+    if (head === INCOMPLETE) {
+      if (this.ended) this.socket.end();
+      else if (this.headSince === 0) this.headSince = Date.now();
+      return;
+    }
+    if (head === HANDOFF) return this.handOff();
+    this.headSince = 0;
+    this.unread = head.length < buf.length ? buf.subarray(head.length) : null;
+    const req = new LeanRequest(head, this.socket);
+    const res = new LeanResponse(this, head.method === "HEAD", !head.close && !this.ended && !this.owner.closing);
+    this.req = req;
+    this.res = res;
+    this.owner.handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  }
+
+  /** The response's last bytes were written (or failed to be). */
+  private finished(err: Error | null): void {
+    const res = this.res;
+    if (res === null || err !== null) return; // failed: 'close' ends the response
+    this.res = null;
+    this.req = null;
+    res.writableFinished = true;
+    res.emit("finish");
+    res.emit("close");
+    if (!res.shouldKeepAlive) {
+      this.unread = null;
+      this.socket.end();
+      return;
+    }
+    this.idleSince = Date.now();
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (this.unread !== null) this.next();
+    else if (this.ended) this.socket.end();
+  }
+
+  /**
+   * The client sent FIN. As node:http (without httpAllowHalfOpen) does, a request still in
+   * flight counts as abandoned: the connection closes and the response's 'close' stops the
+   * upstream exchange. Between requests, whole pipelined heads still read are answered first.
+   */
+  private clientEnded(): void {
+    this.ended = true;
+    if (this.res !== null) this.destroy();
+    else if (this.unread === null) this.socket.end();
+    else this.next();
+  }
+
+  private closed(): void {
+    this.owner.forget(this);
+    const res = this.res;
+    if (res === null) return;
+    this.res = null;
+    res.destroyed = true;
+    this.req!.destroyed = true;
+    this.req = null;
+    res.emit("close");
+  }
+
+  private handOff(): void {
+    const socket = this.socket;
+    socket.removeListener("data", this.onData);
+    socket.removeListener("end", this.onEnd);
+    socket.removeListener("close", this.onClose);
+    socket.removeListener("error", this.onError);
+    if (this.drainPending) socket.removeListener("drain", this.onDrain);
+    this.owner.forget(this);
+    const unread = this.unread;
+    this.unread = null;
+    if (this.paused) socket.resume();
+    this.owner.handOff(socket, unread, this.ended);
+  }
+}

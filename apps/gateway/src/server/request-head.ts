@@ -1,0 +1,102 @@
+/**
+ * Strict reader of HTTP/1.1 request heads for the lean listener (lean-connection.ts).
+ *
+ * It takes only the plain, common request: a known method, an origin-form or absolute target of
+ * visible ASCII, `HTTP/1.1`, a Host, every header once, token names, values without control
+ * characters, and no body (no Transfer-Encoding, Content-Length absent or 0), no Upgrade, no
+ * Expect. Anything else, valid or not, is HANDOFF: the connection goes to Node's own HTTP server
+ * (llhttp), which answers it exactly as before, 400 and 431 included. So this reader never has
+ * to be lenient, and can't disagree with Node about where a request ends: it only ever accepts
+ * heads that have no body to delimit.
+ */
+
+import { HTTP_TOKEN, INVALID_VALUE_CHAR } from "./http-syntax.ts";
+
+/** Not a whole head yet: wait for more bytes. */
+export const INCOMPLETE = 0;
+/** Not one for the lean path: hand the connection to Node's HTTP server. */
+export const HANDOFF = 1;
+
+export interface RequestHead {
+  method: string;
+  url: string;
+  /** Lower-case names, one value each (duplicates are handed off), like IncomingMessage.headers. */
+  headers: Record<string, string>;
+  /** The client asked to close the connection after this response. */
+  close: boolean;
+  /** Bytes of the head, blank line included. */
+  length: number;
+}
+
+const CRLF2 = Buffer.from("\r\n\r\n", "latin1");
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
+const TARGET = /^[\x21-\x7e]+$/;
+/** More headers than this is unusual enough to leave to Node. */
+const MAX_HEADERS = 100;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
+ * Reads the head starting at `at` in `buf`. `maxBytes` is the listener's head limit: a head that
+ * doesn't end within it is handed off (Node answers 431).
+ */
+export function readRequestHead(buf: Buffer, at: number, maxBytes: number): RequestHead | typeof INCOMPLETE | typeof HANDOFF {
+  const end = buf.indexOf(CRLF2, at);
+  if (end === -1) return buf.length - at > maxBytes ? HANDOFF : INCOMPLETE;
+  if (end - at + 4 > maxBytes) return HANDOFF;
+  const text = buf.toString("latin1", at, end);
+  const lineEnd = text.indexOf("\r\n");
+  const line = lineEnd === -1 ? text : text.slice(0, lineEnd);
+  const sp1 = line.indexOf(" ");
+  const sp2 = line.indexOf(" ", sp1 + 1);
+  if (sp1 <= 0 || sp2 === -1 || line.length - sp2 !== 9 || !line.endsWith(" HTTP/1.1")) return HANDOFF;
+  const method = line.slice(0, sp1);
+  if (!METHODS.has(method)) return HANDOFF;
+  const url = line.slice(sp1 + 1, sp2);
+  if (!TARGET.test(url)) return HANDOFF;
+
+  const headers: Record<string, string> = {};
+  let count = 0, close = false, host = false;
+  let pos = lineEnd === -1 ? text.length : lineEnd + 2;
+  while (pos < text.length) {
+    let eol = text.indexOf("\r\n", pos);
+    if (eol === -1) eol = text.length;
+    const colon = text.indexOf(":", pos);
+    // No colon, an empty name, or a folded line (starts with whitespace): Node's to judge.
+    if (colon === -1 || colon > eol || colon === pos) return HANDOFF;
+    const name = text.slice(pos, colon).toLowerCase();
+    if (!HTTP_TOKEN.test(name) || ++count > MAX_HEADERS) return HANDOFF;
+    let from = colon + 1, to = eol;
+    while (from < to && isSpace(text.charCodeAt(from))) from++;
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+    const value = text.slice(from, to);
+    if (INVALID_VALUE_CHAR.test(value)) return HANDOFF;
+    // Repeated names have per-name joining rules in Node (first wins, ", " or "; "): left to it.
+    if (name === "__proto__" || headers[name] !== undefined) return HANDOFF;
+    switch (name) {
+      case "content-length":
+        if (value !== "0") return HANDOFF;
+        break;
+      case "transfer-encoding":
+      case "upgrade":
+      case "expect":
+        return HANDOFF;
+      case "host":
+        host = true;
+        break;
+      case "connection": {
+        const v = value.toLowerCase();
+        if (v.includes("upgrade")) return HANDOFF;
+        if (v.includes("close")) close = true;
+        break;
+      }
+    }
+    headers[name] = value;
+    pos = eol + 2;
+  }
+  // Node refuses an HTTP/1.1 request without Host (400): its answer, not ours.
+  if (!host) return HANDOFF;
+  return { method, url, headers, close, length: end - at + 4 };
+}
