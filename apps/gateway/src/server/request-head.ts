@@ -10,7 +10,8 @@
  * heads that have no body to delimit.
  */
 
-import { HTTP_TOKEN, INVALID_VALUE_CHAR } from "./http-syntax.ts";
+import { headerNameTable, knownHeaderName } from "./header-names.ts";
+import { HTTP_TOKEN } from "./http-syntax.ts";
 
 /** Not a whole head yet: wait for more bytes. */
 export const INCOMPLETE = 0;
@@ -28,14 +29,40 @@ export interface RequestHead {
   length: number;
 }
 
-const CRLF2 = Buffer.from("\r\n\r\n", "latin1");
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
 const TARGET = /^[\x21-\x7e]+$/;
 /** More headers than this is unusual enough to leave to Node. */
 const MAX_HEADERS = 100;
+/** Request header names clients send most (these need no token check and no lower-casing). */
+const KNOWN_NAMES = headerNameTable([
+  "host", "accept", "cookie", "origin", "referer", "connection", "user-agent", "content-type", "authorization",
+  "cache-control", "content-length", "accept-encoding", "accept-language", "x-request-id", "x-forwarded-for",
+  "x-forwarded-proto", "x-forwarded-host", "traceparent", "tracestate", "if-none-match", "if-modified-since",
+  "upgrade", "expect", "transfer-encoding", "x-api-key", "apikey", "forwarded", "pragma", "range", "te",
+]);
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9;
+}
+
+/**
+ * Where the head starting at `at` ends (the index of its blank line's CR), in one pass that also
+ * refuses what Node refuses in a head: control characters other than HTAB, DEL, and CR or LF
+ * that aren't a CRLF pair. -1: no end yet; -2: a refused byte.
+ */
+function scanHead(buf: Buffer, at: number, limit: number): number {
+  const n = Math.min(buf.length, limit);
+  for (let i = at; i < n; i++) {
+    const c = buf[i]!;
+    if (c >= 32 && c !== 127) continue;
+    if (c === 9) continue;
+    if (c !== 13) return -2;
+    if (i + 1 === buf.length) return -1;
+    if (buf[i + 1] !== 10) return -2;
+    if (buf[i + 2] === 13 && buf[i + 3] === 10) return i;
+    i++;
+  }
+  return -1;
 }
 
 /**
@@ -43,8 +70,9 @@ function isSpace(c: number): boolean {
  * doesn't end within it is handed off (Node answers 431).
  */
 export function readRequestHead(buf: Buffer, at: number, maxBytes: number): RequestHead | typeof INCOMPLETE | typeof HANDOFF {
-  const end = buf.indexOf(CRLF2, at);
-  if (end === -1) return buf.length - at > maxBytes ? HANDOFF : INCOMPLETE;
+  const end = scanHead(buf, at, at + maxBytes);
+  if (end === -2) return HANDOFF;
+  if (end === -1) return buf.length - at >= maxBytes ? HANDOFF : INCOMPLETE;
   if (end - at + 4 > maxBytes) return HANDOFF;
   const text = buf.toString("latin1", at, end);
   const lineEnd = text.indexOf("\r\n");
@@ -65,14 +93,16 @@ export function readRequestHead(buf: Buffer, at: number, maxBytes: number): Requ
     if (eol === -1) eol = text.length;
     const colon = text.indexOf(":", pos);
     // No colon, an empty name, or a folded line (starts with whitespace): Node's to judge.
-    if (colon === -1 || colon > eol || colon === pos) return HANDOFF;
-    const name = text.slice(pos, colon).toLowerCase();
-    if (!HTTP_TOKEN.test(name) || ++count > MAX_HEADERS) return HANDOFF;
+    if (colon === -1 || colon > eol || colon === pos || ++count > MAX_HEADERS) return HANDOFF;
+    let name = knownHeaderName(KNOWN_NAMES, text, pos, colon);
+    if (name === undefined) {
+      name = text.slice(pos, colon).toLowerCase();
+      if (!HTTP_TOKEN.test(name)) return HANDOFF;
+    }
     let from = colon + 1, to = eol;
     while (from < to && isSpace(text.charCodeAt(from))) from++;
     while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
     const value = text.slice(from, to);
-    if (INVALID_VALUE_CHAR.test(value)) return HANDOFF;
     // Repeated names have per-name joining rules in Node (first wins, ", " or "; "): left to it.
     if (name === "__proto__" || headers[name] !== undefined) return HANDOFF;
     switch (name) {

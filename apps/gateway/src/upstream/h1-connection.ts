@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
 
 /** Where a response body goes (the client's ServerResponse, in the proxy). */
 export interface H1Sink {
@@ -49,33 +50,11 @@ const SMALL_END_BYTES = 16 * 1024;
 
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILERS = 5, UNTIL_CLOSE = 6;
 
-/** Response header names most upstreams send, lower-case, by length. */
-const KNOWN_NAMES: readonly (readonly string[])[] = (() => {
-  const byLength: string[][] = [];
-  for (const name of [
-    "date", "etag", "vary", "server", "expires", "location", "connection", "set-cookie", "content-type",
-    "cache-control", "last-modified", "accept-ranges", "content-length", "content-encoding", "transfer-encoding",
-  ]) (byLength[name.length] ??= []).push(name);
-  return byLength;
-})();
-
-/**
- * The lower-case name of the header name text[from, to) when it is one of KNOWN_NAMES in any
- * letter case, compared in place (no substring); undefined otherwise.
- */
-function knownName(text: string, from: number, to: number): string | undefined {
-  const candidates = KNOWN_NAMES[to - from];
-  if (candidates === undefined) return undefined;
-  next: for (const name of candidates) {
-    for (let i = 0; i < name.length; i++) {
-      let c = text.charCodeAt(from + i);
-      if (c >= 65 && c <= 90) c += 32;
-      if (c !== name.charCodeAt(i)) continue next;
-    }
-    return name;
-  }
-  return undefined;
-}
+/** Response header names most upstreams send. */
+const KNOWN_NAMES = headerNameTable([
+  "date", "etag", "vary", "server", "expires", "location", "connection", "set-cookie", "content-type",
+  "cache-control", "last-modified", "accept-ranges", "content-length", "content-encoding", "transfer-encoding",
+]);
 
 /** Whitespace String.prototype.trim removes, among the latin1 characters a head is read as. */
 function isSpace(c: number): boolean {
@@ -216,7 +195,7 @@ export class H1Connection {
         if (eol === -1) eol = text.length;
         const colon = text.indexOf(":", at);
         if (colon === -1 || colon > eol) return this.fail(new H1Error("UND_ERR_SOCKET", "upstream sent an invalid header line"));
-        const name = knownName(text, at, colon) ?? text.slice(at, colon).toLowerCase();
+        const name = knownHeaderName(KNOWN_NAMES, text, at, colon) ?? text.slice(at, colon).toLowerCase();
         // Trimmed by index, so the value is one slice (same characters String.prototype.trim drops).
         let from = colon + 1, to = eol;
         while (from < to && isSpace(text.charCodeAt(from))) from++;
