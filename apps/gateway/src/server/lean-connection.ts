@@ -67,6 +67,10 @@ export class LeanConnection implements ResponseConnection {
     return this.res === null && this.unread === null;
   }
 
+  get closing(): boolean {
+    return this.owner.closing;
+  }
+
   get inFlight(): boolean {
     return this.res !== null;
   }

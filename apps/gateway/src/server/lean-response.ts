@@ -28,6 +28,8 @@ export interface ResponseConnection {
   destroy(): void;
   /** The listener's keep-alive idle timeout in seconds, for the Keep-Alive header. */
   readonly keepAliveSeconds: number;
+  /** The listener is draining: this response closes its connection. */
+  readonly closing: boolean;
 }
 
 /** Below this a Buffer body joins the head as one latin1 string (one copy, one write). */
@@ -209,6 +211,7 @@ export class LeanResponse extends EventEmitter {
   /** The head as it goes out; `wholeBody` is the body's length when end() brought all of it at once, else -1. */
   private head(wholeBody: number): string {
     this.headWritten = true;
+    if (this.conn.closing) this.shouldKeepAlive = false;
     let s = statusLine(this.statusCode, this.statusMessage) + this.lines;
     if (!this.hasDate && this.sendDate) s += dateHeader();
     if (!this.hasConnection) s += this.shouldKeepAlive ? `Connection: keep-alive\r\nKeep-Alive: timeout=${this.conn.keepAliveSeconds}\r\n` : "Connection: close\r\n";

@@ -1,0 +1,80 @@
+import { createServer, type Server } from "node:http";
+import { connect, type AddressInfo, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LeanListener } from "./lean-listener.ts";
+
+/** Connects; `closed` resolves with everything received once the server closes, and when. */
+function openConnection(port: number): Promise<{ socket: Socket; closed: Promise<{ data: string; afterMs: number }> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    const started = Date.now();
+    let data = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => { data += d; });
+    socket.on("error", () => { /* a reset after the drain: 'close' follows */ });
+    const closed = new Promise<{ data: string; afterMs: number }>((done) => socket.on("close", () => done({ data, afterMs: Date.now() - started })));
+    socket.once("connect", () => resolve({ socket, closed }));
+    socket.once("error", reject);
+  });
+}
+
+describe("lean listener timeouts and draining", () => {
+  let server: Server;
+  let lean: LeanListener;
+  let port: number;
+
+  beforeAll(async () => {
+    const handler: Parameters<typeof createServer>[1] = (_req, res) => { res.writeHead(200, { "content-length": 2 }); res.end("ok"); };
+    server = createServer(handler);
+    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 1_500, keepAliveTimeout: 1_000 });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    lean.closeAll();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("closes a keep-alive connection left idle past the keep-alive timeout, and says so in Keep-Alive", async () => {
+    const { socket, closed } = await openConnection(port);
+    socket.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    const { data, afterMs } = await closed;
+    expect(data).toContain("Keep-Alive: timeout=1\r\n");
+    expect(data.endsWith("ok")).toBe(true);
+    expect(afterMs).toBeGreaterThanOrEqual(1_000);
+    expect(afterMs).toBeLessThan(3_500);
+  });
+
+  it("answers 408 and closes when a head doesn't complete within the headers timeout", async () => {
+    const { socket, closed } = await openConnection(port);
+    socket.write("GET / HTTP/1.1\r\nHost: t\r\n");
+    const { data, afterMs } = await closed;
+    expect(data.startsWith("HTTP/1.1 408 Request Timeout")).toBe(true);
+    expect(afterMs).toBeGreaterThanOrEqual(1_500);
+    expect(afterMs).toBeLessThan(4_000);
+  });
+
+  it("once draining, closes idle connections and answers what is in flight with Connection: close", async () => {
+    // A request that is in flight when the drain starts is answered, with Connection: close.
+    let release!: () => void;
+    const slowServer = createServer();
+    const slowLean = new LeanListener(slowServer, (_req, res) => { release = () => res.end("done"); }, { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, keepAliveTimeout: 5_000 });
+    await new Promise<void>((r) => slowServer.listen(0, "127.0.0.1", r));
+    const slowPort = (slowServer.address() as AddressInfo).port;
+    try {
+      const idle = await openConnection(slowPort);
+      const busy = await openConnection(slowPort);
+      busy.socket.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+      await new Promise((r) => setTimeout(r, 100));
+      slowLean.closeIdle();
+      expect((await idle.closed).data).toBe("");
+      release();
+      const { data } = await busy.closed;
+      expect(data).toContain("Connection: close");
+      expect(data.endsWith("done")).toBe(true);
+    } finally {
+      slowLean.closeAll();
+      await new Promise((r) => slowServer.close(r));
+    }
+  });
+});
