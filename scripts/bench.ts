@@ -21,7 +21,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const halfSeconds = Number(process.env.BENCH_HALF_SECONDS ?? 2); // per contender and round
 const halfRounds = Number(process.env.BENCH_HALF_ROUNDS ?? 3);
-const ports = { upstream: 18081, nginx: 18082, httpProxy: 18083, switchyard: 18084, switchyardAdmin: 18085, switchyardNodeHttp: 18086, switchyardNodeHttpAdmin: 18087 };
+const ports = { upstream: 18081, nginx: 18082, httpProxy: 18083, switchyard: 18084, switchyardAdmin: 18085 };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
 const started: ChildProcess[] = [];
 // Every contender gets the same request; only Switchyard checks the token.
@@ -50,17 +50,9 @@ async function main() {
 
   const configFile = path.join(dir, "switchyard.yaml");
   writeFileSync(configFile, stringify(benchConfig(ports.upstream)));
-  const startSwitchyard = async (port: number, adminPort: number, extra: string[]) => {
-    const child = keep(spawn(process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
-      "--port", String(port), "--admin-port", String(adminPort), "--workers", String(workers), ...extra], { stdio: ["ignore", "ignore", "inherit"] }));
-    await waitFor(`http://127.0.0.1:${adminPort}/ready`);
-    return child;
-  };
-  // The same gateway with node:http alone on its listener: what the lean HTTP/1.1 path saves.
-  const nodeOnly = await startSwitchyard(ports.switchyardNodeHttp, ports.switchyardNodeHttpAdmin, ["--http-server", "node"]);
-  rows.push(await measure("switchyard, node:http server only", `http://127.0.0.1:${ports.switchyardNodeHttp}/bench/measured`, nodeOnly.pid!));
-  nodeOnly.kill("SIGTERM");
-  const gateway = await startSwitchyard(ports.switchyard, ports.switchyardAdmin, []);
+  const gateway = keep(spawn(process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
+    "--port", String(ports.switchyard), "--admin-port", String(ports.switchyardAdmin), "--workers", String(workers)], { stdio: ["ignore", "ignore", "inherit"] }));
+  await waitFor(`http://127.0.0.1:${ports.switchyardAdmin}/ready`);
   rows.push(await measure("switchyard (1,000 routes, split, JWT, rate limit)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
 
   // Added latency at half of Switchyard's saturated rate: direct, nginx and Switchyard at the same rate.
