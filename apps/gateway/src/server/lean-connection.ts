@@ -41,6 +41,8 @@ export class LeanConnection implements ResponseConnection {
   idleSince = Date.now();
   /** Date.now() when the partial head in `unread` started; 0 without one. */
   headSince = 0;
+  /** A response went out: from then on the keep-alive timeout applies between requests. */
+  served = false;
 
   readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
   private readonly onData = (chunk: Buffer): void => this.read(chunk);
@@ -139,6 +141,7 @@ export class LeanConnection implements ResponseConnection {
       return;
     }
     this.idleSince = Date.now();
+    this.served = true;
     if (this.paused) {
       this.paused = false;
       this.socket.resume();

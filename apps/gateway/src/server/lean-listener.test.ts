@@ -45,6 +45,14 @@ describe("lean listener timeouts and draining", () => {
     expect(afterMs).toBeLessThan(3_500);
   });
 
+  it("gives a connection that hasn't sent anything the headers timeout, not the keep-alive one", async () => {
+    const { closed } = await openConnection(port);
+    const { data, afterMs } = await closed;
+    expect(data).toBe("");
+    expect(afterMs).toBeGreaterThanOrEqual(1_500);
+    expect(afterMs).toBeLessThan(4_000);
+  });
+
   it("answers 408 and closes when a head doesn't complete within the headers timeout", async () => {
     const { socket, closed } = await openConnection(port);
     socket.write("GET / HTTP/1.1\r\nHost: t\r\n");

@@ -71,7 +71,9 @@ export class LeanListener implements ConnectionOwner {
       if (conn.inFlight) continue;
       if (conn.headSince !== 0) {
         if (now - conn.headSince > headersTimeout) conn.headTimedOut();
-      } else if (conn.idle && now - conn.idleSince > keepAliveTimeout) {
+      } else if (conn.idle && now - conn.idleSince > (conn.served ? keepAliveTimeout : headersTimeout)) {
+        // Before its first request a connection gets the head timeout, as in node:http (a
+        // browser's preconnected socket may wait a while before it is used).
         conn.destroy();
       }
     }
