@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot } from "./support/browser.ts";
 import { createTestDatabase, startSystem, type RunningSystem, type SystemPorts } from "./support/system.ts";
@@ -295,4 +296,39 @@ describe("developer portal: sign-up → key → gateway → usage → suspend", 
     await expect.poll(() => page.getByTestId("subscription-status").first().textContent()).toBe("suspended");
     await screenshot(page, "portal-10-developer-suspended");
   }, 30_000);
+  it("refuses a try-it body over 1 MB at the console without waiting for all of it, and passes a small one on", async () => {
+    const { port } = new URL(consoleUrl);
+    // The answer must come while the upload is still unfinished: from the declared length, or
+    // once what arrived of a chunked one passes 1 MB.
+    const declared = await answerWhileUploading(Number(port), { "content-length": "1500000" }, [Buffer.alloc(10_000)]);
+    expect(declared).toMatch(/^HTTP\/1\.1 413 /);
+    const piece = Buffer.alloc(100_000);
+    const chunked = [...Array(11)].map(() => Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]));
+    const streamed = await answerWhileUploading(Number(port), { "transfer-encoding": "chunked" }, chunked);
+    expect(streamed).toMatch(/^HTTP\/1\.1 413 /);
+    expect(streamed).toContain("Request body over 1 MB");
+    const small = await fetch(`${consoleUrl}/api/portal-gateway/users`, { method: "POST", body: "{}", headers: { "content-type": "application/json", apikey: apiKey } });
+    expect(small.status).not.toBe(413);
+    expect(small.status).toBeLessThan(500);
+  });
 });
+
+/** POSTs to the try-it pass-through, sends `pieces` and then nothing more; resolves with what the console answered within 5 s. */
+function answerWhileUploading(port: number, headers: Record<string, string>, pieces: Buffer[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let data = "";
+    const timer = setTimeout(() => { socket.destroy(); resolve(data); }, 5_000);
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => {
+      data += d;
+      if (data.includes("\r\n\r\n")) { clearTimeout(timer); setTimeout(() => { socket.destroy(); resolve(data); }, 200); }
+    });
+    socket.on("error", (e) => { clearTimeout(timer); if (data) resolve(data); else reject(e); });
+    socket.on("connect", () => {
+      const head = Object.entries({ host: `127.0.0.1:${port}`, "content-type": "application/octet-stream", ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+      socket.write(`POST /api/portal-gateway/users HTTP/1.1\r\n${head}\r\n`);
+      for (const piece of pieces) socket.write(piece);
+    });
+  });
+}

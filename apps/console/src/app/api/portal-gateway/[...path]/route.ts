@@ -7,6 +7,36 @@ const DROPPED_RESPONSE = new Set(["set-cookie", "connection", "keep-alive", "tra
 const MAX_BODY = 1_000_000;
 const PREFIX = "/api/portal-gateway";
 
+const TOO_LARGE = Symbol("too large");
+
+/**
+ * The request body, up to `max` bytes: refused from its declared length before any of it is
+ * read, and otherwise as soon as what arrived passes the limit (a chunked upload declares none),
+ * so an oversized body is never held in memory. null when there is none.
+ */
+async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null | typeof TOO_LARGE> {
+  if (Number(request.headers.get("content-length") ?? 0) > max) return TOO_LARGE;
+  if (request.body === null) return null;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  if (size === 0) return null;
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) { body.set(chunk, at); at += chunk.byteLength; }
+  return body;
+}
+
 /**
  * The portal's "Try it out": the API reference calls the gateway through here, because the
  * gateway is another origin. Only ever the configured gateway (the path is appended to its
@@ -23,11 +53,11 @@ async function forward(request: Request): Promise<Response> {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  let body: ArrayBuffer | undefined;
+  let body: Uint8Array<ArrayBuffer> | undefined;
   if (request.method !== "GET" && request.method !== "HEAD") {
-    body = await request.arrayBuffer();
-    if (body.byteLength > MAX_BODY) return Response.json({ error: "Request body over 1 MB" }, { status: 413 });
-    if (body.byteLength === 0) body = undefined;
+    const read = await readBody(request, MAX_BODY);
+    if (read === TOO_LARGE) return Response.json({ error: "Request body over 1 MB" }, { status: 413 });
+    body = read ?? undefined;
   }
   try {
     const res = await fetch(target, { method: request.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(15_000) });
