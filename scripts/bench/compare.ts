@@ -6,7 +6,9 @@
 // other. With taskset and two or more CPUs, the gateways run on CPU 1 and the load generator and
 // the upstream on CPU 0, so what a variant costs isn't mixed with how the scheduler shared a core
 // (COMPARE_PIN=0 turns that off). Default: the lean HTTP/1.1 path against node:http alone.
-// Env: COMPARE_VARIANTS (JSON list of {name, gatewayArgs?, nodeArgs?, env?}), COMPARE_ROUNDS (12),
+// A variant may run from another checkout with its own node_modules ("root"): that is how a change
+// is measured against the commit before it.
+// Env: COMPARE_VARIANTS (JSON list of {name, gatewayArgs?, nodeArgs?, env?, root?}), COMPARE_ROUNDS (12),
 // COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +20,7 @@ import { treeCpuSeconds } from "./cpu.ts";
 import { saturate } from "./load.ts";
 import { hasNginx, startNginx, upstreamBody } from "./nginx.ts";
 
-interface Variant { name: string; gatewayArgs?: string[]; nodeArgs?: string[]; env?: Record<string, string> }
+interface Variant { name: string; gatewayArgs?: string[]; nodeArgs?: string[]; env?: Record<string, string>; root?: string }
 const DEFAULT_VARIANTS: Variant[] = [
   { name: "node:http only", gatewayArgs: ["--http-server", "node"] },
   { name: "lean HTTP/1.1 path", gatewayArgs: ["--http-server", "lean"] },
@@ -58,7 +60,7 @@ async function main() {
   writeFileSync(configFile, stringify(benchConfig(upstream)));
   const runs = await Promise.all(variants.map(async (v, i) => {
     const port = base + 1 + 2 * i;
-    const command = [process.execPath, ...(v.nodeArgs ?? []), path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
+    const command = [process.execPath, ...(v.nodeArgs ?? []), path.join(v.root ?? root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
       "--port", String(port), "--admin-port", String(port + 1), "--workers", "1", ...(v.gatewayArgs ?? [])];
     // taskset execs the gateway: the pid is the gateway's.
     const child = spawn(pin ? "taskset" : command[0]!, pin ? ["-c", "1", ...command] : command.slice(1),
