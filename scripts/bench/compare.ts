@@ -9,7 +9,8 @@
 // A variant may run from another checkout with its own node_modules ("root"): that is how a change
 // is measured against the commit before it.
 // Env: COMPARE_VARIANTS (JSON list of {name, gatewayArgs?, nodeArgs?, env?, root?}), COMPARE_ROUNDS (12),
-// COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100).
+// COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100),
+// COMPARE_BODY (POST this JSON text instead of GETs).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -32,7 +33,8 @@ const rounds = Number(process.env.COMPARE_ROUNDS ?? 12);
 const seconds = Number(process.env.COMPARE_SECONDS ?? 3);
 const connections = Number(process.env.COMPARE_CONNECTIONS ?? 32);
 const base = Number(process.env.COMPARE_PORT ?? 13100);
-const headers = { authorization: `Bearer ${benchToken()}` };
+const body = process.env.COMPARE_BODY;
+const headers: Record<string, string> = { authorization: `Bearer ${benchToken()}`, ...(body === undefined ? {} : { "content-type": "application/json" }) };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-compare-"));
 const started: ChildProcess[] = [];
 const pin = process.env.COMPARE_PIN !== "0" && os.availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
@@ -69,12 +71,12 @@ async function main() {
     await waitFor(`http://127.0.0.1:${port + 1}/ready`);
     return { variant: v, pid: child.pid!, url: `http://127.0.0.1:${port}/bench/measured`, cpu: [] as number[], rps: [] as number[] };
   }));
-  for (const r of runs) await saturate(r.url, { connections, seconds: 2, headers }); // warm-up: JIT, pools
-  console.log(`compare: ${runs.length} variants, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections, 1 proxy worker, upstream ${hasNginx ? "nginx" : "Node"}${pin ? ", gateways on CPU 1, load and upstream on CPU 0" : ""}`);
+  for (const r of runs) await saturate(r.url, { connections, seconds: 2, headers, body }); // warm-up: JIT, pools
+  console.log(`compare: ${runs.length} variants, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections, 1 proxy worker, ${body === undefined ? "GET" : `POST of ${Buffer.byteLength(body)} bytes`}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? ", gateways on CPU 1, load and upstream on CPU 0" : ""}`);
   for (let round = 0; round < rounds; round++) {
     for (const r of round % 2 === 0 ? runs : [...runs].reverse()) {
       const before = treeCpuSeconds(r.pid);
-      const load = await saturate(r.url, { connections, seconds, headers });
+      const load = await saturate(r.url, { connections, seconds, headers, body });
       r.cpu.push(((treeCpuSeconds(r.pid) - before) * 1e6) / load.requests);
       r.rps.push(load.rps);
     }

@@ -1,18 +1,38 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 
 export interface LoadResult { requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number; p999Ms?: number; maxMs?: number; clientLagP99Ms?: number }
 
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
 
+export interface SaturateOptions {
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  /** POST this body (Content-Length) instead of a GET. */
+  body?: string;
+}
+
 /** Closed-loop load at full speed: wrk when installed, else autocannon. */
-export async function saturate(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function saturate(url: string, opts: SaturateOptions): Promise<LoadResult> {
   return hasWrk ? runWrk(url, opts) : runAutocannon(url, opts);
 }
 
-function runWrk(url: string, { connections, seconds, headers = {} }: { connections: number; seconds: number; headers?: Record<string, string> }): LoadResult {
+function runWrk(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): LoadResult {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...headerArgs, url], { encoding: "utf8" }).stdout;
+  let scriptDir: string | null = null;
+  const scriptArgs: string[] = [];
+  if (body !== undefined) {
+    scriptDir = mkdtempSync(path.join(os.tmpdir(), "sy-wrk-"));
+    const script = path.join(scriptDir, "post.lua");
+    writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n`);
+    scriptArgs.push("-s", script);
+  }
+  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...scriptArgs, ...headerArgs, url], { encoding: "utf8" }).stdout;
+  if (scriptDir !== null) rmSync(scriptDir, { recursive: true, force: true });
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const ms = (re: RegExp) => {
     const m = re.exec(out);
@@ -33,9 +53,9 @@ function runWrk(url: string, { connections, seconds, headers = {} }: { connectio
   };
 }
 
-async function runAutocannon(url: string, { connections, seconds, headers = {} }: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+async function runAutocannon(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): Promise<LoadResult> {
   const { default: autocannon } = await import("autocannon");
-  const r = await autocannon({ url, connections, duration: seconds, headers });
+  const r = await autocannon({ url, connections, duration: seconds, headers, ...(body === undefined ? {} : { method: "POST" as const, body }) });
   return { requests: r.requests.total, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { LeanBodyRequest } from "./lean-body-request.ts";
 import { LeanRequest } from "./lean-request.ts";
 import { LeanResponse, type ResponseConnection } from "./lean-response.ts";
 import { HANDOFF, INCOMPLETE, readRequestHead } from "./request-head.ts";
@@ -31,7 +32,15 @@ export class LeanConnection implements ResponseConnection {
   private readonly owner: ConnectionOwner;
   /** Bytes read and not yet used: a partial head, or pipelined requests. */
   private unread: Buffer | null = null;
-  private req: LeanRequest | null = null;
+  private req: LeanRequest | LeanBodyRequest | null = null;
+  /** The request whose body is still arriving (null once it all came, or while it is thrown away). */
+  private body: LeanBodyRequest | null = null;
+  /** Body bytes of the current request still to come (fed to `body`, or dropped without one). */
+  private bodyRemaining = 0;
+  /** Reading paused because the body's reader is full. */
+  private bodyPaused = false;
+  /** Date.now() when the current request's head was read (its body is bounded by the request timeout). */
+  requestSince = 0;
   private res: LeanResponse | null = null;
   /** The client sent FIN: finish what it asked for, then close. */
   private ended = false;
@@ -49,6 +58,11 @@ export class LeanConnection implements ResponseConnection {
   private readonly onEnd = (): void => this.clientEnded();
   private readonly onClose = (): void => this.closed();
   private readonly onError = (): void => { /* 'close' follows; the response, if any, ends there */ };
+  private readonly onBodyRead = (): void => {
+    if (!this.bodyPaused) return;
+    this.bodyPaused = false;
+    if (!this.paused) this.socket.resume();
+  };
   private readonly onDrain = (): void => {
     this.drainPending = false;
     this.res?.emit("drain");
@@ -64,13 +78,18 @@ export class LeanConnection implements ResponseConnection {
     socket.on("error", this.onError);
   }
 
-  /** Nothing in flight and nothing half-read. */
+  /** Nothing in flight, nothing half-read, no body still arriving. */
   get idle(): boolean {
-    return this.res === null && this.unread === null;
+    return this.res === null && this.unread === null && this.bodyRemaining === 0;
   }
 
   get closing(): boolean {
     return this.owner.closing;
+  }
+
+  /** A request body is still arriving. */
+  get receiving(): boolean {
+    return this.bodyRemaining > 0;
   }
 
   get inFlight(): boolean {
@@ -96,6 +115,17 @@ export class LeanConnection implements ResponseConnection {
   }
 
   private read(chunk: Buffer): void {
+    if (this.bodyRemaining > 0) {
+      const used = this.feedBody(chunk);
+      if (used === chunk.length) return;
+      chunk = chunk.subarray(used);
+      if (this.res === null) {
+        // The response ended before the body did (and the body was dropped): next request.
+        this.unread = this.unread === null ? chunk : Buffer.concat([this.unread, chunk]);
+        this.next();
+        return;
+      }
+    }
     this.unread = this.unread === null ? chunk : Buffer.concat([this.unread, chunk]);
     if (this.res !== null) {
       if (this.unread.length > PIPELINE_BYTES && !this.paused) {
@@ -118,12 +148,49 @@ export class LeanConnection implements ResponseConnection {
     }
     if (head === HANDOFF) return this.handOff();
     this.headSince = 0;
-    this.unread = head.length < buf.length ? buf.subarray(head.length) : null;
-    const req = new LeanRequest(head, this.socket);
+    this.requestSince = Date.now();
+    let rest = head.length < buf.length ? buf.subarray(head.length) : null;
+    let req: LeanRequest | LeanBodyRequest;
+    if (head.bodyLength > 0) {
+      const withBody = new LeanBodyRequest(head, this.socket, this.onBodyRead);
+      req = withBody;
+      this.body = withBody;
+      this.bodyRemaining = head.bodyLength;
+      if (rest !== null) {
+        const used = this.feedBody(rest);
+        rest = used < rest.length ? rest.subarray(used) : null;
+      }
+    } else {
+      req = new LeanRequest(head, this.socket);
+    }
+    this.unread = rest;
     const res = new LeanResponse(this, head.method === "HEAD", !head.close && !this.ended && !this.owner.closing);
     this.req = req;
     this.res = res;
     this.owner.handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  }
+
+  /**
+   * Hands the start of `chunk` to the body still arriving (or drops it when the response is
+   * over); returns how many bytes were body.
+   */
+  private feedBody(chunk: Buffer): number {
+    const used = Math.min(this.bodyRemaining, chunk.length);
+    this.bodyRemaining -= used;
+    const body = this.body;
+    if (body === null) return used;
+    const part = used === chunk.length ? chunk : chunk.subarray(0, used);
+    if (this.bodyRemaining === 0) {
+      this.body = null;
+      body.complete = true;
+      body.push(part);
+      body.push(null);
+      if (this.bodyPaused) this.onBodyRead();
+    } else if (!body.push(part) && !this.bodyPaused) {
+      this.bodyPaused = true;
+      this.socket.pause();
+    }
+    return used;
   }
 
   /** The response's last bytes were written (or failed to be). */
@@ -142,10 +209,18 @@ export class LeanConnection implements ResponseConnection {
     }
     this.idleSince = Date.now();
     this.served = true;
+    if (this.bodyRemaining > 0) {
+      // Answered before the whole body came (a refusal, a cached answer): unless something reads
+      // it, the rest is read and dropped, as node:http does, so the connection can carry the
+      // next request.
+      if (this.body !== null && this.body.readableFlowing === null) this.body.resume();
+      if (this.bodyPaused) this.onBodyRead();
+    }
     if (this.paused) {
       this.paused = false;
       this.socket.resume();
     }
+    if (this.bodyRemaining > 0) return;
     if (this.unread !== null) this.next();
     else if (this.ended) this.socket.end();
   }
@@ -164,6 +239,12 @@ export class LeanConnection implements ResponseConnection {
 
   private closed(): void {
     this.owner.forget(this);
+    const body = this.body;
+    if (body !== null) {
+      // The client went away mid-body: the reader sees the abort (node:http's 'aborted' error).
+      this.body = null;
+      body.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    }
     const res = this.res;
     if (res === null) return;
     this.res = null;

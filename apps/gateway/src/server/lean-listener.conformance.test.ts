@@ -16,6 +16,7 @@ function startRecorder(): Promise<{ server: Server; port: number; seen: Seen[]; 
     let body = "";
     req.setEncoding("latin1");
     req.on("data", (d: string) => { body += d; });
+    req.on("close", () => { if (!req.complete) aborted.push(req.url!); });
     req.on("end", () => {
       seen.push({ method: req.method!, url: req.url!, body, headers: req.headers });
       if (req.url === "/chunked") {
@@ -107,7 +108,10 @@ describe.each<HttpServerKind>(["lean", "node"])("plain listener, HTTP/1.1 on the
       proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: captureLogger(), httpServer,
       snapshot: makeSnapshot(1, {
         services: [{ name: "rec", targets: [{ host: "127.0.0.1", port: up.port }] }],
-        routes: [{ name: "all", path: { type: "prefix", value: "/" }, rules: [{ destinations: [{ service: "rec" }] }] }],
+        routes: [
+          { name: "small", path: { type: "prefix", value: "/small" }, maxRequestBodyBytes: 10, rules: [{ destinations: [{ service: "rec" }] }] },
+          { name: "all", path: { type: "prefix", value: "/" }, rules: [{ destinations: [{ service: "rec" }] }] },
+        ],
       }),
     });
   });
@@ -186,6 +190,41 @@ describe.each<HttpServerKind>(["lean", "node"])("plain listener, HTTP/1.1 on the
     expect(res!.status).toBe(400);
     expect(res!.headers.date).toMatch(/GMT$/);
     expect(res!.headers["x-switchyard-flag"]).toBeTruthy();
+  });
+
+  it("takes request bodies by Content-Length: pipelined, in pieces, and large", async () => {
+    const post = (path: string, body: string, extra = "") => `POST ${path} HTTP/1.1\r\nHost: gw.test\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+    const pipelined = await exchange(gw.proxyPort, [post("/p1", "first body") + get("/between") + post("/p2", "second", close)]);
+    expect(parseResponses(pipelined, [false, false, false]).map((r) => r.body)).toEqual(["POST /p1 first body", "GET /between ", "POST /p2 second"]);
+    const head = "PUT /pieces HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 12\r\nConnection: close\r\n\r\n";
+    const pieces = await exchange(gw.proxyPort, [head, "hel", "lo ", "world!"]);
+    expect(parseResponses(pieces, [false])[0]!.body).toBe("PUT /pieces hello world!");
+    const big = "x".repeat(1_000_000);
+    const large = await exchange(gw.proxyPort, [post("/big", big, close)]);
+    expect(parseResponses(large, [false])[0]!.body).toBe(`POST /big ${big}`);
+  });
+
+  it("refuses a body over the route's limit from its length, then serves the next request on the connection", async () => {
+    const before = up.seen.length;
+    const tooLong = "POST /small HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 20\r\n\r\n01234567890123456789";
+    const data = await exchange(gw.proxyPort, [tooLong + get("/after-413", close)]);
+    const [refused, after] = parseResponses(data, [false, false]);
+    expect(refused!.status).toBe(413);
+    expect(after!.body).toBe("GET /after-413 ");
+    expect(up.seen.slice(before).map((s) => s.url)).toEqual(["/after-413"]);
+  });
+
+  it("stops the upstream request when the client goes away mid-body, and keeps serving", async () => {
+    const before = up.aborted.length;
+    const socket = connect(gw.proxyPort, "127.0.0.1");
+    await new Promise((r) => socket.on("connect", r));
+    socket.write("POST /upload-cut HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 100000\r\n\r\n");
+    socket.write("y".repeat(20_000));
+    await new Promise((r) => setTimeout(r, 200));
+    socket.destroy();
+    await waitUntil(() => up.aborted.length > before, 2_000, "upstream saw the upload cut");
+    const data = await exchange(gw.proxyPort, [get("/still-serving", close)]);
+    expect(parseResponses(data, [false])[0]!.body).toBe("GET /still-serving ");
   });
 
   it("stops the upstream request when the client goes away mid-response", async () => {

@@ -26,7 +26,7 @@ describe("lean listener timeouts and draining", () => {
   beforeAll(async () => {
     const handler: Parameters<typeof createServer>[1] = (_req, res) => { res.writeHead(200, { "content-length": 2 }); res.end("ok"); };
     server = createServer(handler);
-    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 1_500, keepAliveTimeout: 1_000 });
+    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 1_500, keepAliveTimeout: 1_000, requestTimeout: 3_000 });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     port = (server.address() as AddressInfo).port;
   });
@@ -66,7 +66,7 @@ describe("lean listener timeouts and draining", () => {
     // A request that is in flight when the drain starts is answered, with Connection: close.
     let release!: () => void;
     const slowServer = createServer();
-    const slowLean = new LeanListener(slowServer, (_req, res) => { release = () => res.end("done"); }, { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, keepAliveTimeout: 5_000 });
+    const slowLean = new LeanListener(slowServer, (_req, res) => { release = () => res.end("done"); }, { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, keepAliveTimeout: 5_000, requestTimeout: 300_000 });
     await new Promise<void>((r) => slowServer.listen(0, "127.0.0.1", r));
     const slowPort = (slowServer.address() as AddressInfo).port;
     try {

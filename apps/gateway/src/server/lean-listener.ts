@@ -6,6 +6,8 @@ export interface LeanListenerOptions {
   maxHeaderSize: number;
   headersTimeout: number;
   keepAliveTimeout: number;
+  /** Longest a request may take to arrive, body included (node:http's requestTimeout). */
+  requestTimeout: number;
 }
 
 /** How often idle and half-read connections are looked at (as Node's own connection check). */
@@ -66,8 +68,12 @@ export class LeanListener implements ConnectionOwner {
   }
 
   private sweep(now: number): void {
-    const { headersTimeout, keepAliveTimeout } = this.options;
+    const { headersTimeout, keepAliveTimeout, requestTimeout } = this.options;
     for (const conn of this.connections) {
+      if (conn.receiving && now - conn.requestSince > requestTimeout) {
+        conn.destroy();
+        continue;
+      }
       if (conn.inFlight) continue;
       if (conn.headSince !== 0) {
         if (now - conn.headSince > headersTimeout) conn.headTimedOut();

@@ -29,10 +29,15 @@ describe("lean request-head reader", () => {
     expect(read("GET / HTTP/1.1\r\nhost: a\r\n\r")).toBe(INCOMPLETE);
   });
 
-  it("takes Content-Length: 0 but hands any body to Node", () => {
-    expect(read("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 0\r\n\r\n")).not.toBe(HANDOFF);
-    expect(read("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\n\r\nhello")).toBe(HANDOFF);
+  it("takes a body delimited by one plain Content-Length; chunked bodies and odd lengths go to Node", () => {
+    expect((read("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 0\r\n\r\n") as RequestHead).bodyLength).toBe(0);
+    expect((read("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\n\r\nhello") as RequestHead).bodyLength).toBe(5);
+    expect((read("GET /a HTTP/1.1\r\nhost: a\r\n\r\n") as RequestHead).bodyLength).toBe(0);
     expect(read("POST /a HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n")).toBe(HANDOFF);
+    for (const odd of ["5, 5", "+5", "-1", "0x10", "5.0", "1234567890123456", ""]) {
+      expect(read(`POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: ${odd}\r\n\r\n`)).toBe(HANDOFF);
+    }
+    expect(read("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\ncontent-length: 5\r\n\r\n")).toBe(HANDOFF);
   });
 
   // Each of these is either invalid (Node answers 400/431) or has per-name rules Node applies;

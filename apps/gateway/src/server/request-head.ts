@@ -3,11 +3,11 @@
  *
  * It takes only the plain, common request: a known method, an origin-form or absolute target of
  * visible ASCII, `HTTP/1.1`, a Host, every header once, token names, values without control
- * characters, and no body (no Transfer-Encoding, Content-Length absent or 0), no Upgrade, no
- * Expect. Anything else, valid or not, is HANDOFF: the connection goes to Node's own HTTP server
- * (llhttp), which answers it exactly as before, 400 and 431 included. So this reader never has
- * to be lenient, and can't disagree with Node about where a request ends: it only ever accepts
- * heads that have no body to delimit.
+ * characters, a body only as one plain decimal Content-Length (no Transfer-Encoding), no
+ * Upgrade, no Expect. Anything else, valid or not, is HANDOFF: the connection goes to Node's own
+ * HTTP server (llhttp), which answers it exactly as before, 400 and 431 included. So this reader
+ * never has to be lenient, and where a request ends is never in doubt: a single, well-formed
+ * Content-Length or nothing.
  */
 
 import { headerNameTable, knownHeaderName } from "./header-names.ts";
@@ -27,10 +27,14 @@ export interface RequestHead {
   close: boolean;
   /** Bytes of the head, blank line included. */
   length: number;
+  /** Content-Length of the body that follows (0: none). */
+  bodyLength: number;
 }
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
 const TARGET = /^[\x21-\x7e]+$/;
+/** A Content-Length the lean path takes: plain digits, below 2^53 (anything else is Node's). */
+const DECIMAL = /^[0-9]{1,15}$/;
 /** More headers than this is unusual enough to leave to Node. */
 const MAX_HEADERS = 100;
 /** Request header names clients send most (these need no token check and no lower-casing). */
@@ -86,7 +90,7 @@ export function readRequestHead(buf: Buffer, at: number, maxBytes: number): Requ
   if (!TARGET.test(url)) return HANDOFF;
 
   const headers: Record<string, string> = {};
-  let count = 0, close = false, host = false;
+  let count = 0, close = false, host = false, bodyLength = 0;
   let pos = lineEnd === -1 ? text.length : lineEnd + 2;
   while (pos < text.length) {
     let eol = text.indexOf("\r\n", pos);
@@ -107,7 +111,8 @@ export function readRequestHead(buf: Buffer, at: number, maxBytes: number): Requ
     if (name === "__proto__" || headers[name] !== undefined) return HANDOFF;
     switch (name) {
       case "content-length":
-        if (value !== "0") return HANDOFF;
+        if (!DECIMAL.test(value)) return HANDOFF;
+        bodyLength = Number(value);
         break;
       case "transfer-encoding":
       case "upgrade":
@@ -128,5 +133,5 @@ export function readRequestHead(buf: Buffer, at: number, maxBytes: number): Requ
   }
   // Node refuses an HTTP/1.1 request without Host (400): its answer, not ours.
   if (!host) return HANDOFF;
-  return { method, url, headers, close, length: end - at + 4 };
+  return { method, url, headers, close, length: end - at + 4, bodyLength };
 }
