@@ -62,6 +62,16 @@ describe("lean listener timeouts and draining", () => {
     expect(afterMs).toBeLessThan(4_000);
   });
 
+  it("answers without the body when the handler doesn't need it, and closes once the body stalls past the request timeout", async () => {
+    const { socket, closed } = await openConnection(port);
+    socket.write("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+    const { data, afterMs } = await closed;
+    expect(data.startsWith("HTTP/1.1 200 OK")).toBe(true);
+    expect(data.endsWith("ok")).toBe(true);
+    expect(afterMs).toBeGreaterThanOrEqual(3_000);
+    expect(afterMs).toBeLessThan(5_500);
+  });
+
   it("once draining, closes idle connections and answers what is in flight with Connection: close", async () => {
     // A request that is in flight when the drain starts is answered, with Connection: close.
     let release!: () => void;
