@@ -14,6 +14,7 @@ import { treeCpuSeconds } from "./bench/cpu.ts";
 import { hasWrk, saturate, type LoadResult } from "./bench/load.ts";
 import { hasNginx, proxyBody, startNginx, upstreamBody } from "./bench/nginx.ts";
 import { halfLoadClientName, measureAtRate, reportHalfLoad } from "./bench/half-load.ts";
+import { canPin, onCpu, pinSelf } from "./bench/pin.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -26,11 +27,16 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
 const started: ChildProcess[] = [];
 // Every contender gets the same request; only Switchyard checks the token.
 const headers = { authorization: `Bearer ${benchToken()}` };
+// BENCH_PIN=1: every proxy on CPU 1, wrk, pace and the upstream on CPU 0 (pin.ts). Off by default:
+// the published figures share both cores, as they always have.
+const pin = process.env.BENCH_PIN === "1" && canPin;
+const proxyCpu = pin ? 1 : null;
 
 interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null }
 
 async function main() {
-  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, half load by ${halfLoadClientName}, upstream ${hasNginx ? "nginx" : "Node"}`);
+  if (pin) pinSelf(0);
+  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, half load by ${halfLoadClientName}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? "; proxies on CPU 1, load and upstream on CPU 0" : ""}`);
   if (hasNginx) keep(startNginx(path.join(dir, "upstream"), 1, upstreamBody(ports.upstream)));
   else keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "upstream", String(ports.upstream)], { stdio: "inherit" }));
   await waitFor(`http://127.0.0.1:${ports.upstream}/`);
@@ -39,19 +45,19 @@ async function main() {
   rows.push(await measure("direct", `http://127.0.0.1:${ports.upstream}/bench/measured`, null));
 
   if (hasNginx) {
-    const nginx = keep(startNginx(path.join(dir, "proxy"), workers, proxyBody(ports.nginx, ports.upstream)));
+    const nginx = keep(startNginx(path.join(dir, "proxy"), workers, proxyBody(ports.nginx, ports.upstream), proxyCpu));
     await waitFor(`http://127.0.0.1:${ports.nginx}/`);
     rows.push(await measure("nginx proxy_pass", `http://127.0.0.1:${ports.nginx}/bench/measured`, nginx.pid!));
   }
 
-  const peer = keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "http-proxy", String(ports.httpProxy), String(ports.upstream)], { stdio: "inherit" }));
+  const peer = keep(spawn(...onCpu(proxyCpu, process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "http-proxy", String(ports.httpProxy), String(ports.upstream)]), { stdio: "inherit" }));
   await waitFor(`http://127.0.0.1:${ports.httpProxy}/`);
   rows.push(await measure("node http-proxy", `http://127.0.0.1:${ports.httpProxy}/bench/measured`, peer.pid!));
 
   const configFile = path.join(dir, "switchyard.yaml");
   writeFileSync(configFile, stringify(benchConfig(ports.upstream)));
-  const gateway = keep(spawn(process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
-    "--port", String(ports.switchyard), "--admin-port", String(ports.switchyardAdmin), "--workers", String(workers)], { stdio: ["ignore", "ignore", "inherit"] }));
+  const gateway = keep(spawn(...onCpu(proxyCpu, process.execPath, [path.join(root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
+    "--port", String(ports.switchyard), "--admin-port", String(ports.switchyardAdmin), "--workers", String(workers)]), { stdio: ["ignore", "ignore", "inherit"] }));
   await waitFor(`http://127.0.0.1:${ports.switchyardAdmin}/ready`);
   rows.push(await measure("switchyard (1,000 routes, split, JWT, rate limit)", `http://127.0.0.1:${ports.switchyard}/bench/measured`, gateway.pid!));
 

@@ -11,7 +11,7 @@
 // Env: COMPARE_VARIANTS (JSON list of {name, gatewayArgs?, nodeArgs?, env?, root?}), COMPARE_ROUNDS (12),
 // COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100),
 // COMPARE_BODY (POST this JSON text instead of GETs).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,7 @@ import { benchConfig, benchToken } from "./bench-config.ts";
 import { treeCpuSeconds } from "./cpu.ts";
 import { saturate } from "./load.ts";
 import { hasNginx, startNginx, upstreamBody } from "./nginx.ts";
+import { canPin, onCpu, pinSelf } from "./pin.ts";
 
 interface Variant { name: string; gatewayArgs?: string[]; nodeArgs?: string[]; env?: Record<string, string>; root?: string }
 const DEFAULT_VARIANTS: Variant[] = [
@@ -37,8 +38,8 @@ const body = process.env.COMPARE_BODY;
 const headers: Record<string, string> = { authorization: `Bearer ${benchToken()}`, ...(body === undefined ? {} : { "content-type": "application/json" }) };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-compare-"));
 const started: ChildProcess[] = [];
-const pin = process.env.COMPARE_PIN !== "0" && os.availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-if (pin) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)]); // this process, wrk and nginx: CPU 0
+const pin = process.env.COMPARE_PIN !== "0" && canPin;
+if (pin) pinSelf(0); // this process, wrk and the upstream: CPU 0
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,9 +65,8 @@ async function main() {
     const port = base + 1 + 2 * i;
     const command = [process.execPath, ...(v.nodeArgs ?? []), path.join(v.root ?? root, "packages/cli/bin/switchyard.js"), "gateway", "--config", configFile,
       "--port", String(port), "--admin-port", String(port + 1), "--workers", "1", ...(v.gatewayArgs ?? [])];
-    // taskset execs the gateway: the pid is the gateway's.
-    const child = spawn(pin ? "taskset" : command[0]!, pin ? ["-c", "1", ...command] : command.slice(1),
-      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...v.env } });
+    const [file, args] = onCpu(pin ? 1 : null, command[0]!, command.slice(1));
+    const child = spawn(file, args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...v.env } });
     started.push(child);
     await waitFor(`http://127.0.0.1:${port + 1}/ready`);
     return { variant: v, pid: child.pid!, url: `http://127.0.0.1:${port}/bench/measured`, cpu: [] as number[], rps: [] as number[] };

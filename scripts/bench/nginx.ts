@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { onCpu } from "./pin.ts";
 
 export const hasNginx = spawnSync("nginx", ["-v"]).error === undefined;
 
-/** Starts a private nginx (own prefix dir, foreground) with the given `http {}` body. */
-export function startNginx(dir: string, workers: number, httpBody: string): ChildProcess {
+/** Starts a private nginx (own prefix dir, foreground) with the given `http {}` body; on `cpu` when given (pin.ts). */
+export function startNginx(dir: string, workers: number, httpBody: string, cpu: number | null = null): ChildProcess {
   mkdirSync(path.join(dir, "logs"), { recursive: true });
   const conf = path.join(dir, "nginx.conf");
   writeFileSync(conf, `daemon off;
@@ -24,7 +25,8 @@ http {
 ${httpBody}
 }
 `);
-  return spawn("nginx", ["-p", dir, "-c", conf], { stdio: "ignore" });
+  const [command, args] = onCpu(cpu, "nginx", ["-p", dir, "-c", conf]);
+  return spawn(command, args, { stdio: "ignore" });
 }
 
 /** A fixed 200 response: the upstream every contender proxies to. */
