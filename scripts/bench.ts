@@ -44,8 +44,9 @@ async function main() {
   const rows: Row[] = [];
   rows.push(await measure("direct", `http://127.0.0.1:${ports.upstream}/bench/measured`, null));
 
+  let nginx: ChildProcess | null = null;
   if (hasNginx) {
-    const nginx = keep(startNginx(path.join(dir, "proxy"), workers, proxyBody(ports.nginx, ports.upstream), proxyCpu));
+    nginx = keep(startNginx(path.join(dir, "proxy"), workers, proxyBody(ports.nginx, ports.upstream), proxyCpu));
     await waitFor(`http://127.0.0.1:${ports.nginx}/`);
     rows.push(await measure("nginx proxy_pass", `http://127.0.0.1:${ports.nginx}/bench/measured`, nginx.pid!));
   }
@@ -66,8 +67,8 @@ async function main() {
   const halfOpts = { rate: halfRate, seconds: halfSeconds, rounds: halfRounds, connections, headers };
   const half = await measureAtRate([
     { name: "direct", url: `http://127.0.0.1:${ports.upstream}/bench/measured` },
-    ...(hasNginx ? [{ name: "nginx proxy_pass", url: `http://127.0.0.1:${ports.nginx}/bench/measured` }] : []),
-    { name: "switchyard", url: `http://127.0.0.1:${ports.switchyard}/bench/measured` },
+    ...(nginx ? [{ name: "nginx proxy_pass", url: `http://127.0.0.1:${ports.nginx}/bench/measured`, pid: nginx.pid! }] : []),
+    { name: "switchyard", url: `http://127.0.0.1:${ports.switchyard}/bench/measured`, pid: gateway.pid! },
   ], halfOpts);
 
   report(rows);
