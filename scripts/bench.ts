@@ -27,16 +27,17 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "sy-bench-"));
 const started: ChildProcess[] = [];
 // Every contender gets the same request; only Switchyard checks the token.
 const headers = { authorization: `Bearer ${benchToken()}` };
-// BENCH_PIN=1: every proxy on CPU 1, wrk, pace and the upstream on CPU 0 (pin.ts). Off by default:
-// the published figures share both cores, as they always have.
-const pin = process.env.BENCH_PIN === "1" && canPin;
+// Each proxy gets CPU 1 to itself and wrk, pace and the upstream share CPU 0 (pin.ts), so every
+// contender has the same one core and none competes with the load for it: on by default with one
+// proxy worker on a machine with two or more CPUs; BENCH_PIN=0 shares all cores between everything.
+const pin = canPin && (process.env.BENCH_PIN === undefined ? workers === 1 : process.env.BENCH_PIN === "1");
 const proxyCpu = pin ? 1 : null;
 
 interface Row { name: string; load: LoadResult; cpuUsPerRequest: number | null }
 
 async function main() {
   if (pin) pinSelf(0);
-  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, half load by ${halfLoadClientName}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? "; proxies on CPU 1, load and upstream on CPU 0" : ""}`);
+  console.log(`bench: ${seconds}s per contender, ${connections} connections, ${workers} proxy worker(s), load by ${hasWrk ? "wrk" : "autocannon"}, half load by ${halfLoadClientName}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? "; proxies on CPU 1, load and upstream on CPU 0" : "; proxies, load and upstream share every CPU"}`);
   if (hasNginx) keep(startNginx(path.join(dir, "upstream"), 1, upstreamBody(ports.upstream)));
   else keep(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "upstream", String(ports.upstream)], { stdio: "inherit" }));
   await waitFor(`http://127.0.0.1:${ports.upstream}/`);
