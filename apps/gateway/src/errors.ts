@@ -53,13 +53,33 @@ const CONNECT_FAILURES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * A failed TLS handshake is a connect failure (Envoy's UF): certificate verification (OpenSSL's
+ * X509 codes, Node's ERR_TLS_CERT_ALTNAME_INVALID) or the protocol itself (ERR_SSL_*, e.g. a
+ * plain-text server answering).
+ */
+const TLS_HANDSHAKE_FAILURES = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
+  "CERT_SIGNATURE_FAILURE", "CERT_REVOKED", "CERT_UNTRUSTED", "CERT_REJECTED", "CERT_CHAIN_TOO_LONG",
+  "INVALID_CA", "INVALID_PURPOSE", "PATH_LENGTH_EXCEEDED", "HOSTNAME_MISMATCH", "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+export function isTlsHandshakeFailure(code: string | undefined): boolean {
+  return code !== undefined && (TLS_HANDSHAKE_FAILURES.has(code) || code.startsWith("ERR_SSL_"));
+}
+
+function isConnectFailure(code: string): boolean {
+  return CONNECT_FAILURES.has(code) || isTlsHandshakeFailure(code);
+}
+
 /** Maps an undici/socket error that happened before response headers to a gateway error. */
 export function classifyUpstreamError(error: unknown, timedOut: boolean): GatewayError {
   if (timedOut) return GatewayErrors.UPSTREAM_TIMEOUT;
   const code = (error as { code?: string } | null)?.code;
   if (code === "UND_ERR_HEADERS_TIMEOUT") return GatewayErrors.UPSTREAM_TIMEOUT;
-  if (code && CONNECT_FAILURES.has(code)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
+  if (code && isConnectFailure(code)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
   const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
-  if (cause && CONNECT_FAILURES.has(cause)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
+  if (cause && isConnectFailure(cause)) return GatewayErrors.UPSTREAM_CONNECT_FAILURE;
   return GatewayErrors.UPSTREAM_RESET;
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { HostPatternSchema, NameSchema } from "./names.ts";
 import { REDACTED_SECRET } from "./secret-fields.ts";
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+/** One PEM certificate block somewhere in the text (a shape check; parsing is node:crypto's). */
+export const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 const PEM_KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/;
 
 /**

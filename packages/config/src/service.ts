@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PEM_CERT } from "./certificate.ts";
 import { DurationMs } from "./duration.ts";
 import { LabelsSchema, NameSchema } from "./names.ts";
 import { RetriesSchema } from "./retries.ts";
@@ -102,6 +103,32 @@ export const RetryBudgetSchema = z.object({
 });
 export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
 
+/**
+ * Istio DestinationRule trafficPolicy.tls: how the gateway speaks to the targets. SIMPLE is TLS
+ * with the server's certificate checked; MUTUAL and ISTIO_MUTUAL would need client certificates,
+ * which the gateway does not hold, so they are refused rather than sent as plain TLS.
+ */
+export const UpstreamTlsSchema = z.object({
+  mode: z.enum(["DISABLE", "SIMPLE"], {
+    error: (issue) => issue.input === "MUTUAL" || issue.input === "ISTIO_MUTUAL"
+      ? `${issue.input} is not supported: the gateway has no client certificate to present (use SIMPLE or DISABLE)`
+      : "Mode must be DISABLE or SIMPLE",
+  }),
+  /** Server name sent in the handshake and checked in the certificate; default: the target's host (none for an IP). */
+  sni: z.string().min(1).max(253).optional(),
+  /** Accept any certificate (Istio insecureSkipVerify): encryption without knowing who answers. */
+  insecureSkipVerify: z.boolean().default(false),
+  /**
+   * PEM certificates of the CAs to trust instead of Node's bundled ones (inline text, where
+   * Istio names a file). The shape is checked here; that each one parses, when the config
+   * compiles (node:crypto), so this schema stays usable in a browser.
+   */
+  caCertificates: z.string().max(262_144).regex(PEM_CERT, "PEM certificates (-----BEGIN CERTIFICATE-----)").optional(),
+  /** When set, the upstream's certificate must carry one of these (DNS names, IPs or URIs) instead of the host name. */
+  subjectAltNames: z.array(z.string().min(1).max(1024)).min(1, "List at least one name, or leave subjectAltNames out").optional(),
+});
+export type UpstreamTls = z.infer<typeof UpstreamTlsSchema>;
+
 export const TrafficPolicySchema = z.object({
   loadBalancer: LoadBalancerSchema.optional(),
   timeouts: TimeoutsSchema.optional(),
@@ -110,6 +137,8 @@ export const TrafficPolicySchema = z.object({
   /** Default retries for routes to this destination; a rule's own `retries` replace them. */
   retries: RetriesSchema.optional(),
   retryBudget: RetryBudgetSchema.optional(),
+  /** TLS to the targets; a subset's replaces the service's whole. */
+  tls: UpstreamTlsSchema.optional(),
 });
 export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
 

@@ -7,6 +7,7 @@ import { buildRouteIndex } from "./route-index.ts";
 
 /** Below this many entries a linear scan beats the index lookup. */
 const INDEX_FROM_ENTRIES = 16;
+import { checkUpstreamCaCertificates, resolveUpstreamTls } from "./upstream-tls.ts";
 import { mergePolicy, resolveHashKey, resolveOutlier, resolvePool, resolveRetry } from "./resolve-policy.ts";
 import type {
   CompiledCondition,
@@ -54,6 +55,8 @@ export function compileConfig(config: GatewayConfig): CompiledConfig {
   checkJwtCredentials(config.consumers ?? []);
   // The gateway builds its TLS contexts from these; a key that doesn't fit is refused here.
   checkCertificates(config.certificates ?? []);
+  // Upstream CAs are parsed for every service and subset, also those no route sends to yet.
+  checkUpstreamCaCertificates(config.services);
   const redirect = config.settings?.httpsRedirect;
 
   const sorted = entries.map((e) => e.entry);
@@ -211,7 +214,7 @@ function compileDestination(
 /** What a destination takes from its service and subset alone: the same for every route sending there. */
 interface ClusterParts {
   policy: TrafficPolicy | undefined;
-  parts: Pick<CompiledDestination, "targets" | "targetWeightTotal" | "connectTimeoutMs" | "idleTimeoutMs" | "loadBalancer" | "hashKey" | "hashAlgorithm" | "cluster" | "retryBudget" | "pool" | "outlier">;
+  parts: Pick<CompiledDestination, "targets" | "targetWeightTotal" | "connectTimeoutMs" | "idleTimeoutMs" | "loadBalancer" | "hashKey" | "hashAlgorithm" | "cluster" | "retryBudget" | "pool" | "outlier" | "tls">;
 }
 
 /**
@@ -263,6 +266,7 @@ function clusterOf(service: Service, subsetName: string | undefined, where: stri
       }),
       pool: resolvePool(policy),
       outlier: resolveOutlier(policy),
+      tls: resolveUpstreamTls(policy?.tls),
     },
   };
   bySubset.set(subsetName ?? "", cluster);

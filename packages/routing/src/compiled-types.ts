@@ -39,6 +39,8 @@ export interface CompiledDestination {
   readonly retryBudget: { readonly percent: number; readonly minConcurrency: number };
   readonly pool: CompiledPoolLimits;
   readonly outlier: CompiledOutlierDetection | null;
+  /** TLS to the targets (trafficPolicy.tls mode SIMPLE); null: plain text. */
+  readonly tls: CompiledUpstreamTls | null;
   /** A mirror target: traffic copied there is not counted as the route's. */
   readonly mirror: boolean;
 }
@@ -76,6 +78,19 @@ export interface CompiledPoolLimits {
   readonly http2: boolean;
   /** HTTP/2 streams per connection on our side (the upstream's own limit applies too); Infinity: none. */
   readonly maxConcurrentStreams: number;
+}
+
+/** Istio trafficPolicy.tls SIMPLE, resolved; the gateway turns it into its TLS options once per pool. */
+export interface CompiledUpstreamTls {
+  /** Server name to send and check; null: the target's host (no SNI for an IP literal). */
+  readonly sni: string | null;
+  readonly rejectUnauthorized: boolean;
+  /** PEM CAs to trust; null: Node's bundled CAs. */
+  readonly ca: string | null;
+  /** The certificate must carry one of these instead of the host name; null: the host name is checked. */
+  readonly subjectAltNames: readonly string[] | null;
+  /** Identity of these settings (CA by digest), part of the connection pool key. */
+  readonly key: string;
 }
 
 export interface CompiledOutlierDetection {

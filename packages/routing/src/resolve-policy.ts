@@ -19,6 +19,7 @@ export function mergePolicy(base: TrafficPolicy | undefined, override: TrafficPo
     outlierDetection: override.outlierDetection ?? base.outlierDetection,
     retries: override.retries ?? base.retries,
     retryBudget: override.retryBudget ?? base.retryBudget,
+    tls: override.tls ?? base.tls,
   };
 }
 

@@ -113,10 +113,11 @@ export class H1Connection {
   private pending: Buffer | null = null;
   private readonly onDrain = (): void => { this.socket.resume(); };
 
-  constructor(socket: Socket, pool: H1PoolLike) {
+  /** `ready`: the event after which the connection carries requests ("secureConnect" over TLS). */
+  constructor(socket: Socket, pool: H1PoolLike, ready: "connect" | "secureConnect" = "connect") {
     this.socket = socket;
     this.pool = pool;
-    socket.on("connect", () => { this.connected = true; });
+    socket.on(ready, () => { this.connected = true; });
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err: Error) => { this.error ??= err; });
     socket.on("close", () => this.onClose());

@@ -86,7 +86,7 @@ describe("lean HTTP/1.1 upstream pool", () => {
   const bodies: string[] = [];
   const pools: H1Pool[] = [];
   const pool = (o: Partial<H1PoolOptions> = {}) => {
-    const p = new H1Pool({ host: "127.0.0.1", port, connectTimeoutMs: 1_000, maxConnections: 8, maxRequestsPerConnection: 0, idleTimeoutMs: 4_000, bodyIdleTimeoutMs: 10_000, ...o },
+    const p = new H1Pool({ host: "127.0.0.1", port, connectTimeoutMs: 1_000, maxConnections: 8, maxRequestsPerConnection: 0, idleTimeoutMs: 4_000, bodyIdleTimeoutMs: 10_000, tls: null, ...o },
       callbacks, new Set(["connection", "transfer-encoding", "keep-alive"]));
     pools.push(p);
     return p;

@@ -1,5 +1,7 @@
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
+import { connect as connectTls, type TLSSocket } from "node:tls";
 import { clock, H1Connection, H1Error, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
+import type { UpstreamTlsOptions } from "./tls-options.ts";
 
 export interface H1PoolOptions {
   host: string;
@@ -13,6 +15,8 @@ export interface H1PoolOptions {
   idleTimeoutMs: number;
   /** Longest a response body may pause between two reads. */
   bodyIdleTimeoutMs: number;
+  /** TLS to the target (trafficPolicy.tls SIMPLE); null: plain TCP. */
+  tls: UpstreamTlsOptions | null;
 }
 
 /** How often timeouts are checked: head and idle deadlines are enforced to within this. */
@@ -40,6 +44,8 @@ export class H1Pool implements H1PoolLike {
   private readonly queue: H1Exchange[] = [];
   private readonly queuedTimeout: number[] = [];
   private closing = false;
+  /** The last TLS session the target gave, resumed by the next connection (an abbreviated handshake). */
+  private tlsSession: Buffer | undefined = undefined;
 
   constructor(options: H1PoolOptions, callbacks: H1Callbacks, dropResponse: ReadonlySet<string>) {
     this.options = options;
@@ -75,16 +81,27 @@ export class H1Pool implements H1PoolLike {
 
   private open(): H1Connection {
     const o = this.options;
-    const socket = connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true });
-    const conn = new H1Connection(socket, this);
+    const socket = o.tls === null ? connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true }) : this.openTls(o.tls);
+    // Over TLS the connection is usable, and the connect timeout met, once the handshake is done.
+    const ready = o.tls === null ? "connect" : "secureConnect";
+    const conn = new H1Connection(socket, this, ready);
     this.conns.add(conn);
     const timer = setTimeout(() => {
       if (!conn.connected) socket.destroy(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout"));
     }, o.connectTimeoutMs);
     timer.unref();
-    socket.once("connect", () => clearTimeout(timer));
+    socket.once(ready, () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
     return conn;
+  }
+
+  private openTls(tls: UpstreamTlsOptions): Socket {
+    const o = this.options;
+    const socket: TLSSocket = connectTls({ ...tls, host: o.host, port: o.port, ALPNProtocols: ["http/1.1"], session: this.tlsSession });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true);
+    socket.on("session", (session: Buffer) => { this.tlsSession = session; });
+    return socket;
   }
 
   release(conn: H1Connection): void {

@@ -1,6 +1,7 @@
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Readable, Writable } from "node:stream";
 import { H1Error } from "./h1-connection.ts";
+import type { UpstreamTlsOptions } from "./tls-options.ts";
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = constants;
 
@@ -39,6 +40,8 @@ export interface H2PoolOptions {
   maxRequestsPerConnection: number;
   idleTimeoutMs: number;
   bodyIdleTimeoutMs: number;
+  /** With an https: origin: server name, trust and identity checks (trafficPolicy.tls SIMPLE). */
+  tls: UpstreamTlsOptions | null;
 }
 
 interface SessionEntry {
@@ -178,7 +181,7 @@ export class H2Pool {
 
   private open(): void {
     const o = this.options;
-    const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ALPNProtocols: ["h2"] } : {}) });
+    const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ...o.tls, ALPNProtocols: ["h2"] } : {}) });
     const e: SessionEntry = { session, ready: false, draining: false, active: 0, total: 0, goawayLastId: -1, error: null };
     this.sessions.push(e);
     const timer = setTimeout(() => {

@@ -1,7 +1,10 @@
-import { request } from "node:http";
+import { request, type IncomingMessage } from "node:http";
 import { connect as connectH2 } from "node:http2";
+import { request as requestTls } from "node:https";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
+import { resolveUpstreamTls } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
+import { upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
 interface Probe {
   origin: string;
@@ -10,6 +13,8 @@ interface Probe {
   check: HealthCheck;
   /** The service speaks HTTP/2 (h2UpgradePolicy UPGRADE): probed over h2c. */
   http2: boolean;
+  /** The service speaks TLS (trafficPolicy.tls SIMPLE): probed over TLS, checked as requests are. */
+  tls: UpstreamTlsOptions | null;
   healthy: boolean;
   passes: number;
   failures: number;
@@ -23,22 +28,24 @@ function probeOnce(p: Probe): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
-    const req = request({ host: p.host, port: p.port, path: p.check.path, method: "GET", agent: false, timeout: p.check.timeoutMs,
-      headers: { "user-agent": "switchyard-health-check", connection: "close" } }, (res) => {
+    const options = { host: p.host, port: p.port, path: p.check.path, method: "GET", agent: false, timeout: p.check.timeoutMs,
+      headers: { "user-agent": "switchyard-health-check", connection: "close" } } as const;
+    const onResponse = (res: IncomingMessage) => {
       res.resume();
       done((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
-    });
+    };
+    const req = p.tls === null ? request(options, onResponse) : requestTls({ ...p.tls, ...options }, onResponse);
     req.on("timeout", () => { req.destroy(); done(false); });
     req.on("error", () => done(false));
     req.end();
   });
 }
 
-/** The same check over a fresh HTTP/2 (h2c) connection, closed afterwards. */
+/** The same check over a fresh HTTP/2 connection (h2c, or TLS with ALPN h2), closed afterwards. */
 function probeOnceH2(p: Probe): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
-    const session = connectH2(p.origin);
+    const session = p.tls === null ? connectH2(p.origin) : connectH2(`https://${p.origin.slice("http://".length)}`, { ...p.tls, ALPNProtocols: ["h2"] });
     const done = (ok: boolean) => {
       if (settled) return;
       settled = true;
@@ -76,14 +83,15 @@ export class HealthChecker {
 
   /** Checks the targets of the services that configure a health check; forgets the others. */
   update(config: GatewayConfig | null): void {
-    const wanted = new Map<string, { host: string; port: number; check: HealthCheck; http2: boolean }>();
+    const wanted = new Map<string, { host: string; port: number; check: HealthCheck; http2: boolean; tls: UpstreamTlsOptions | null }>();
     for (const service of config?.services ?? []) {
       if (!service.healthCheck) continue;
       const http2 = service.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE";
+      const tls = resolveUpstreamTls(service.trafficPolicy?.tls);
       for (const t of service.targets) {
         const host = t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host;
         const origin = `http://${host}:${t.port}`;
-        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck, http2 });
+        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck, http2, tls: tls === null ? null : upstreamTlsOptions(tls, t.host) });
       }
     }
     for (const [origin, p] of this.probes) {
@@ -98,10 +106,11 @@ export class HealthChecker {
         const changedInterval = existing.check.intervalMs !== w.check.intervalMs;
         existing.check = w.check;
         existing.http2 = w.http2;
+        existing.tls = w.tls;
         if (changedInterval && existing.timer && !existing.running) { clearTimeout(existing.timer); this.schedule(existing, 0); }
         continue;
       }
-      const p: Probe = { origin, host: w.host, port: w.port, check: w.check, http2: w.http2, healthy: true, passes: 0, failures: 0, timer: null, running: false };
+      const p: Probe = { origin, host: w.host, port: w.port, check: w.check, http2: w.http2, tls: w.tls, healthy: true, passes: 0, failures: 0, timer: null, running: false };
       this.probes.set(origin, p);
       this.schedule(p, 0);
     }

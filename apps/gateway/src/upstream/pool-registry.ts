@@ -6,6 +6,8 @@ import type { H1Callbacks } from "./h1-connection.ts";
 import { H1Pool } from "./h1-pool.ts";
 import type { UpstreamMemory, UpstreamSlotMap } from "./upstream-memory.ts";
 import { H2Pool, type H2Callbacks } from "./h2-pool.ts";
+import { tlsConnector } from "./tls-connector.ts";
+import { upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
 /** Longest pause between two upstream body reads on the lean client. */
 const BODY_IDLE_TIMEOUT_MS = 300_000;
@@ -49,7 +51,18 @@ export class PoolRegistry {
   static key(target: CompiledTarget, dest: CompiledDestination): string {
     const p = dest.pool;
     const h2 = p.http2 ? `|h2|${p.maxConcurrentStreams}|${p.maxPending}` : "";
-    return `${target.origin}|${p.connectTimeoutMs}|${dest.idleTimeoutMs ?? ""}|${p.maxConnections}|${p.maxRequestsPerConnection}${h2}`;
+    const tls = dest.tls === null ? "" : `|tls|${dest.tls.key}`;
+    return `${target.origin}|${p.connectTimeoutMs}|${dest.idleTimeoutMs ?? ""}|${p.maxConnections}|${p.maxRequestsPerConnection}${h2}${tls}`;
+  }
+
+  /** The TLS options of a target whose destination speaks TLS, else null; made once per pool. */
+  static tls(target: CompiledTarget, dest: CompiledDestination): UpstreamTlsOptions | null {
+    return dest.tls === null ? null : upstreamTlsOptions(dest.tls, target.host);
+  }
+
+  /** Where the pools connect: the target's origin, as https: when its destination speaks TLS. */
+  static connectOrigin(target: CompiledTarget, dest: CompiledDestination): string {
+    return dest.tls === null ? target.origin : `https://${target.origin.slice("http://".length)}`;
   }
 
   get(target: CompiledTarget, dest: CompiledDestination): Pool {
@@ -59,8 +72,9 @@ export class PoolRegistry {
     let pool = this.pools.get(key);
     if (!pool) {
       const limits = dest.pool;
-      pool = new Pool(target.origin, {
-        connect: { timeout: limits.connectTimeoutMs },
+      const tls = PoolRegistry.tls(target, dest);
+      pool = new Pool(PoolRegistry.connectOrigin(target, dest), {
+        connect: tls === null ? { timeout: limits.connectTimeoutMs } : tlsConnector(tls, limits.connectTimeoutMs),
         // tcp.maxConnections; requests beyond it wait in the pool's queue (http1MaxPendingRequests).
         connections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : null,
         ...(limits.maxRequestsPerConnection > 0 ? { maxRequestsPerClient: limits.maxRequestsPerConnection } : {}),
@@ -84,7 +98,8 @@ export class PoolRegistry {
     if (!pool) {
       const limits = dest.pool;
       pool = new H2Pool({
-        origin: target.origin,
+        origin: PoolRegistry.connectOrigin(target, dest),
+        tls: PoolRegistry.tls(target, dest),
         connectTimeoutMs: limits.connectTimeoutMs,
         maxConnections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : Infinity,
         maxPending: limits.maxPending,
@@ -98,9 +113,9 @@ export class PoolRegistry {
     return pool;
   }
 
-  /** The lean pool for a plain-HTTP/1.1 target, or null (no callbacks set, HTTP/2, or not plain HTTP). */
+  /** The lean pool for an HTTP/1.1 target (plain or TLS), or null (no callbacks set, or HTTP/2). */
   h1(target: CompiledTarget, dest: CompiledDestination): H1Pool | null {
-    if (this.h1Callbacks === null || dest.pool.http2 || !target.origin.startsWith("http://")) return null;
+    if (this.h1Callbacks === null || dest.pool.http2) return null;
     const key = PoolRegistry.key(target, dest);
     let pool = this.h1Pools.get(key);
     if (!pool) {
@@ -113,6 +128,7 @@ export class PoolRegistry {
         maxRequestsPerConnection: limits.maxRequestsPerConnection,
         idleTimeoutMs: dest.idleTimeoutMs ?? 4_000,
         bodyIdleTimeoutMs: BODY_IDLE_TIMEOUT_MS,
+        tls: PoolRegistry.tls(target, dest),
       }, this.h1Callbacks, this.h1DropResponse);
       this.h1Pools.set(key, pool);
     }

@@ -7,6 +7,7 @@ import { TrustedProxies } from "@switchyard/config/client-address";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import type { H1Pool } from "../upstream/h1-pool.ts";
 import type { H2Pool } from "../upstream/h2-pool.ts";
+import type { UpstreamTlsOptions } from "../upstream/tls-options.ts";
 import type { RequestStats, StatSlot } from "./request-stats.ts";
 import type { EventCell, EventCounters } from "./event-counters.ts";
 import { compilePolicies, type CompiledPolicies } from "../policies/compile-policies.ts";
@@ -24,6 +25,8 @@ export interface DestinationRuntime {
   readonly h1: readonly (H1Pool | null)[];
   /** HTTP/2 pools aligned with dest.targets (null entries: HTTP/1.1). */
   readonly h2: readonly (H2Pool | null)[];
+  /** TLS options aligned with dest.targets, for connections made outside the pools (WebSocket upgrades); null: plain. */
+  readonly tls: readonly (UpstreamTlsOptions | null)[];
   readonly slot: StatSlot;
   /** Retries sent to this destination (labels route, service, subset). */
   readonly retries: EventCell;
@@ -95,7 +98,7 @@ export function prepareRuntimeTable(
   // Balancer, pools and ejection counters belong to the cluster (as in Envoy), not to each
   // route sending there: built once per cluster, so a table of thousands of routes over a few
   // services builds a few of them.
-  const clusters = new Map<string, Pick<DestinationRuntime, "balancer" | "cluster" | "pools" | "h1" | "h2" | "ejections">>();
+  const clusters = new Map<string, Pick<DestinationRuntime, "balancer" | "cluster" | "pools" | "h1" | "h2" | "tls" | "ejections">>();
   const destinations = table.destinations.map((dest): DestinationRuntime => {
     let shared = clusters.get(dest.cluster);
     if (shared === undefined) {
@@ -106,6 +109,7 @@ export function prepareRuntimeTable(
         pools: dest.targets.map((t) => pools.get(t, dest)),
         h1: dest.targets.map((t) => pools.h1(t, dest)),
         h2: dest.targets.map((t) => pools.h2(t, dest)),
+        tls: dest.targets.map((t) => PoolRegistry.tls(t, dest)),
         ejections: dest.targets.map((t) => stats.events.cell("ejections", [dest.service, dest.subset, t.authority])),
       };
       clusters.set(dest.cluster, shared);

@@ -1,7 +1,8 @@
 import { request, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { request as requestTls } from "node:https";
 import type { Duplex } from "node:stream";
 import { canonicalizePath, matchRoute, pickDestination, upstreamPath } from "@switchyard/routing";
-import { errorBody, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
+import { errorBody, isTlsHandshakeFailure, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { upstreamRequestHeaders } from "./forward-headers.ts";
 import { recordRequest, type RequestContext } from "./record-request.ts";
@@ -98,10 +99,13 @@ export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo =
     const host = runtime.balancer.hosts[index]!;
     host.begin();
     const sentAt = performance.now();
-    const up = request({
+    const tls = runtime.tls[index] ?? null;
+    const options = {
       host: target.host, port: target.port, method, path: upstreamPath(match.route, match.rule, path) + rawQuery,
       headers, agent: false, timeout: HANDSHAKE_TIMEOUT_MS,
-    });
+    } as const;
+    // A tunnel to a TLS destination is a wss:// connection: same request, over TLS.
+    const up = tls === null ? request(options) : requestTls({ ...tls, ...options });
     let settled = false;
     const settle = () => { if (!settled) { settled = true; host.release(); } };
 
@@ -136,7 +140,7 @@ export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo =
       if (settled) return;
       settle();
       const code = (err as { code?: string }).code;
-      refuse(socket, ctx, runtime.slot, code === "ECONNREFUSED" ? GatewayErrors.UPSTREAM_CONNECT_FAILURE : GatewayErrors.UPSTREAM_RESET);
+      refuse(socket, ctx, runtime.slot, code === "ECONNREFUSED" || isTlsHandshakeFailure(code) ? GatewayErrors.UPSTREAM_CONNECT_FAILURE : GatewayErrors.UPSTREAM_RESET);
     });
     socket.on("close", () => { if (!settled) up.destroy(); });
     up.end();

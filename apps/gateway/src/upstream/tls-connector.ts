@@ -1,0 +1,34 @@
+import { connect as connectTls } from "node:tls";
+import type { buildConnector } from "undici";
+import { H1Error } from "./h1-connection.ts";
+import type { UpstreamTlsOptions } from "./tls-options.ts";
+
+/**
+ * undici's connector for a TLS target. undici's own would take the server name from each
+ * request's Host header (a rewritten or preserved host would become the SNI, and its change
+ * would close the connection); this one always uses the destination's options, and resumes the
+ * last session the target gave, as the lean pool does.
+ */
+export function tlsConnector(tls: UpstreamTlsOptions, timeoutMs: number): buildConnector.connector {
+  let session: Buffer | undefined;
+  return ({ hostname, port }, callback) => {
+    const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+    const socket = connectTls({ ...tls, host, port: Number(port) || 443, ALPNProtocols: ["http/1.1"], session });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true);
+    let settled = false;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.off("error", settle);
+      if (err === null) callback(null, socket);
+      else { socket.destroy(); callback(err, null); }
+    };
+    const timer = setTimeout(() => settle(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout")), timeoutMs);
+    timer.unref();
+    socket.on("session", (s: Buffer) => { session = s; });
+    socket.once("secureConnect", () => settle(null));
+    socket.on("error", settle);
+  };
+}
