@@ -1,0 +1,70 @@
+import { createServer, type Server } from "node:https";
+import { createSecureServer, type Http2SecureServer } from "node:http2";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { TestCertificate } from "@switchyard/config/testing";
+import { WebSocketServer } from "ws";
+
+/** One request as the TLS upstream saw it. */
+export interface TlsRequestSeen {
+  path: string;
+  method: string;
+  /** SNI the client sent; null: none. */
+  servername: string | null;
+  httpVersion: string;
+  bodyBytes: number;
+}
+
+export interface TlsUpstream {
+  port: number;
+  /** Requests that reached the handler, oldest first. */
+  seen: TlsRequestSeen[];
+  /** TLS handshakes completed (new connections, resumed or not). */
+  handshakes: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTPS (or, with `http2`, HTTP/2 over TLS) upstream on 127.0.0.1 presenting `cert`: answers
+ * every request with JSON `{ path, servername, bodyBytes }` once its body is read, and records it;
+ * over HTTP/1.1 it also takes WebSocket upgrades.
+ */
+export async function startTlsUpstream(cert: TestCertificate, options: { http2?: boolean } = {}): Promise<TlsUpstream> {
+  const seen: TlsRequestSeen[] = [];
+  const state = { handshakes: 0 };
+  const handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+    let bodyBytes = 0;
+    req.on("data", (c: Buffer) => { bodyBytes += c.length; });
+    req.on("end", () => {
+      const servername = (req.socket as TLSSocket).servername;
+      const entry = { path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null, httpVersion: req.httpVersion, bodyBytes };
+      seen.push(entry);
+      const body = JSON.stringify(entry);
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+  };
+  const server: Server | Http2SecureServer = options.http2
+    ? createSecureServer({ cert: cert.cert, key: cert.key }, handler)
+    : createServer({ cert: cert.cert, key: cert.key }, handler);
+  server.on("secureConnection", () => { state.handshakes++; });
+  if (!options.http2) {
+    // wss:// upgrades answer each message with the SNI the tunnel's TLS connection carried.
+    new WebSocketServer({ server: server as Server }).on("connection", (ws, req) => {
+      const servername = (req.socket as TLSSocket).servername;
+      ws.on("message", (m) => ws.send(`${typeof servername === "string" ? servername : "-"}:${String(m)}`));
+    });
+  }
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    seen,
+    get handshakes() { return state.handshakes; },
+    close: () => new Promise<void>((resolve) => {
+      (server as Server).closeAllConnections?.();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,169 @@
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pool } from "undici";
+import WebSocket from "ws";
+import type { GatewayConfigInput } from "@switchyard/config";
+import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
+import { startGateway, type RunningGateway } from "../start-gateway.ts";
+import { makeSnapshot } from "../testing/fake-control-plane.ts";
+import { captureLogger, proxyClient, send, waitUntil } from "../testing/fixtures.ts";
+import { startTlsUpstream, type TlsUpstream } from "../testing/tls-upstream.ts";
+
+const SNI = "upstream.test";
+
+describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
+  let cert: TestCertificate;
+  let up: TlsUpstream;
+  let h2up: TlsUpstream;
+  let gw: RunningGateway;
+  let client: Pool;
+
+  beforeAll(async () => {
+    cert = makeTestCertificate(SNI);
+    [up, h2up] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true })]);
+    const target = (labels: Record<string, string> = {}) => [{ host: "127.0.0.1", port: up.port, labels }];
+    const trusted = { mode: "SIMPLE", sni: SNI, caCertificates: cert.cert } as const;
+    const route = (name: string, service: string, subset?: string) => ({
+      name, path: { type: "prefix", value: `/${name}` }, rules: [{ destinations: [{ service, ...(subset ? { subset } : {}) }] }],
+    }) as const;
+    const config: GatewayConfigInput = {
+      services: [
+        { name: "trusted", targets: target(), trafficPolicy: { tls: trusted } },
+        { name: "untrusted", targets: target(), trafficPolicy: { tls: { mode: "SIMPLE", sni: SNI } } },
+        { name: "untrusted-retried", targets: target(), trafficPolicy: { tls: { mode: "SIMPLE", sni: SNI }, retries: { attempts: 2, retryOn: ["connect-failure"] } } },
+        { name: "skip-verify", targets: target(), trafficPolicy: { tls: { mode: "SIMPLE", insecureSkipVerify: true } } },
+        { name: "wrong-san", targets: target(), trafficPolicy: { tls: { ...trusted, subjectAltNames: ["spiffe://other/ns/x", "other.test"] } } },
+        { name: "right-san", targets: target(), trafficPolicy: { tls: { mode: "SIMPLE", sni: "not-in-the-cert.test", caCertificates: cert.cert, subjectAltNames: [SNI] } } },
+        {
+          name: "subsets", targets: target({ v: "1" }),
+          trafficPolicy: { tls: { mode: "SIMPLE", sni: SNI } },
+          subsets: [{ name: "secure", labels: { v: "1" }, trafficPolicy: { tls: trusted } }],
+        },
+        {
+          name: "checked", targets: [{ host: "localhost", port: up.port }],
+          trafficPolicy: { tls: { mode: "SIMPLE", caCertificates: cert.cert, subjectAltNames: [SNI] } },
+          healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500 },
+        },
+        {
+          name: "h2", targets: [{ host: "127.0.0.1", port: h2up.port }],
+          trafficPolicy: { tls: trusted, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
+        },
+      ],
+      routes: [
+        route("trusted", "trusted"), route("untrusted", "untrusted"), route("untrusted-retried", "untrusted-retried"), route("skip-verify", "skip-verify"),
+        route("wrong-san", "wrong-san"), route("right-san", "right-san"),
+        route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"),
+        { ...route("mirrored", "skip-verify"), rules: [{ destinations: [{ service: "skip-verify" }], mirror: { service: "trusted" } }] },
+      ],
+    };
+    gw = await startGateway({ proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: captureLogger(), snapshot: makeSnapshot(1, config) });
+    client = proxyClient(gw.proxyPort, 4);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await gw?.stop();
+    await Promise.all([up?.close(), h2up?.close()]);
+  });
+
+  const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
+
+  it("SIMPLE with the upstream's CA: 200, over TLS, with the configured SNI", async () => {
+    const res = await send(client, "/trusted/a");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ path: "/trusted/a", servername: SNI });
+  });
+
+  it("SIMPLE without the CA: 503 UF, and the upstream handler is never reached", async () => {
+    const res = await send(client, "/untrusted/a");
+    expect([res.status, res.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
+    expect(reached("/untrusted/a")).toBe(0);
+  });
+
+  it("a failed certificate check is a connect failure: connect-failure retries apply (503 URX once exhausted)", async () => {
+    const res = await send(client, "/untrusted-retried/a");
+    expect([res.status, res.headers["x-switchyard-flag"]]).toEqual([503, "URX"]);
+    expect(reached("/untrusted-retried/a")).toBe(0);
+  });
+
+  it("insecureSkipVerify: 200 from a self-signed upstream; no SNI for an IP-literal target", async () => {
+    const res = await send(client, "/skip-verify/a");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ path: "/skip-verify/a", servername: null });
+  });
+
+  it("subjectAltNames the certificate does not carry: 503 UF, never reached", async () => {
+    const res = await send(client, "/wrong-san/a");
+    expect([res.status, res.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
+    expect(reached("/wrong-san/a")).toBe(0);
+  });
+
+  it("subjectAltNames replace the host name check: a matching SAN passes although the SNI is not in the certificate", async () => {
+    const res = await send(client, "/right-san/a");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ servername: "not-in-the-cert.test" });
+  });
+
+  it("keep-alive: several requests reuse one TLS connection", async () => {
+    await send(client, "/trusted/warm");
+    const before = up.handshakes;
+    for (let i = 0; i < 5; i++) expect((await send(client, `/trusted/k${i}`)).status).toBe(200);
+    expect(up.handshakes).toBe(before);
+  });
+
+  it("a subset's tls replaces the service's: the subset trusts the CA, the whole service does not", async () => {
+    expect((await send(client, "/subset-secure/a")).status).toBe(200);
+    const whole = await send(client, "/subset-whole/a");
+    expect([whole.status, whole.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
+    expect(reached("/subset-whole/a")).toBe(0);
+  });
+
+  it("a large streamed POST body (over 64 KB, the undici path) goes over TLS", async () => {
+    const body = Buffer.alloc(300_000, 0x61);
+    const res = await send(client, "/trusted/upload", { method: "POST", body, headers: { "content-type": "application/octet-stream" } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ path: "/trusted/upload", method: "POST", bodyBytes: 300_000, servername: SNI });
+    const chunked = await client.request({ path: "/trusted/chunked", method: "POST", body: Readable.from([Buffer.alloc(1000, 0x62), Buffer.alloc(1000, 0x63)]) });
+    expect(await chunked.body.json()).toMatchObject({ bodyBytes: 2000, servername: SNI });
+  });
+
+  it("mirrors to a TLS destination go over TLS", async () => {
+    expect((await send(client, "/mirrored/a")).status).toBe(200);
+    await waitUntil(() => up.seen.filter((s) => s.path === "/mirrored/a").length === 2, 2_000, "the mirror copy");
+    expect(up.seen.filter((s) => s.path === "/mirrored/a").map((s) => s.servername).sort()).toEqual([null, SNI].sort());
+  });
+
+  it("WebSocket upgrades to a TLS destination tunnel over TLS (wss)", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.proxyPort}/trusted/live`);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      ws.on("open", () => ws.send("hi"));
+      ws.on("message", (m) => resolve(String(m)));
+      ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+      ws.on("error", reject);
+    });
+    ws.close();
+    expect(echoed).toBe(`${SNI}:hi`);
+  });
+
+  it("a WebSocket upgrade to an upstream whose certificate fails the check: 503 UF", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.proxyPort}/untrusted/live`);
+    const answer = await new Promise<{ status: number; flag: unknown }>((resolve, reject) => {
+      ws.on("unexpected-response", (_req, res) => { resolve({ status: res.statusCode ?? 0, flag: res.headers["x-switchyard-flag"] }); ws.terminate(); });
+      ws.on("open", () => reject(new Error("upgraded")));
+      ws.on("error", () => undefined);
+    });
+    expect(answer).toEqual({ status: 503, flag: "UF" });
+  });
+
+  it("HTTP/2 (h2UpgradePolicy UPGRADE) + SIMPLE: HTTP/2 over TLS with ALPN h2", async () => {
+    const res = await send(client, "/h2/a");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ httpVersion: "2.0", servername: SNI });
+  });
+
+  it("active health checks probe over TLS, checked like requests, and keep the target healthy", async () => {
+    await waitUntil(() => up.seen.filter((s) => s.path === "/health").length >= 2, 5_000, "TLS health probes");
+    expect(up.seen.find((s) => s.path === "/health")).toMatchObject({ servername: "localhost" });
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+    expect(metrics).toContain(`switchyard_upstream_target_healthy{target="localhost:${up.port}"} 1`);
+  });
+});
