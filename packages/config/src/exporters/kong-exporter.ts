@@ -104,13 +104,21 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], warnings:
     ...(timeouts?.connectMs !== undefined ? { connect_timeout: timeouts.connectMs } : {}),
     ...(timeouts?.requestMs !== undefined ? { read_timeout: timeouts.requestMs } : {}),
     routes: [] as unknown[],
-  };
+  } as { name: string; routes: unknown[]; tls_verify?: boolean };
   if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
   if (s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE") {
     warnings.push(`service ${s.name}: HTTP/2 to the targets has no Kong equivalent besides protocol grpc; exported as http`);
   }
+  const tls = s.trafficPolicy?.tls?.mode === "SIMPLE" ? s.trafficPolicy.tls : null;
+  const protocol = tls === null ? "http" : "https";
+  if (tls !== null) {
+    // Kong checks an upstream's certificate only when told to: say it either way.
+    common.tls_verify = !tls.insecureSkipVerify;
+    const dropped = [tls.sni !== undefined ? "sni" : "", tls.caCertificates !== undefined ? "caCertificates" : "", tls.subjectAltNames !== undefined ? "subjectAltNames" : ""].filter(Boolean);
+    if (dropped.length) warnings.push(`service ${s.name}: tls ${dropped.join(", ")} have no Kong service field; not exported (Kong trusts its configured CAs and sends the host as SNI)`);
+  }
   const lb = s.trafficPolicy?.loadBalancer?.type;
-  if (s.targets.length === 1 && !lb) return { ...common, url: `http://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
+  if (s.targets.length === 1 && !lb) return { ...common, url: `${protocol}://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
   const upstreamName = `${s.name}-upstream`;
   upstreams.push({
     name: upstreamName,
@@ -118,7 +126,7 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], warnings:
     targets: s.targets.map((t) => ({ target: hostPort(t.host, t.port), weight: t.weight })),
   });
   if (lb && lb !== "least-request" && lb !== "round-robin") warnings.push(`service ${s.name}: load balancer ${lb} exported as round-robin`);
-  return { ...common, host: upstreamName, port: s.targets[0]!.port, protocol: "http" };
+  return { ...common, host: upstreamName, port: s.targets[0]!.port, protocol };
 }
 
 function kongRoute(r: Route, warnings: string[]): { service: string; route: Record<string, unknown> } {

@@ -126,13 +126,13 @@ describe("Istio DestinationRule traffic policy and HTTPRoute actions", () => {
 `, route));
     expect(r.config.services.find((s) => s.name === "user-service")!.trafficPolicy?.connectionPool).toBeUndefined();
     expect(r.warnings).toEqual([
-      'DestinationRule user-service trafficPolicy: "tls" is not supported and was not imported',
       "DestinationRule user-service trafficPolicy.loadBalancer: simple PASSTHROUGH is not supported; the default (round-robin) applies",
       'DestinationRule user-service trafficPolicy.connectionPool.tcp: "tcpKeepalive" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.connectionPool.http: "maxRetries" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.connectionPool.http: "useClientProtocol" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection: "consecutiveLocalOriginFailures" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection.interval: "soon" is not a duration; not imported',
+      "DestinationRule user-service trafficPolicy.tls: mode ISTIO_MUTUAL is imported as SIMPLE: client certificates are not supported, so an upstream that requires one will refuse the handshake",
     ]);
   });
 

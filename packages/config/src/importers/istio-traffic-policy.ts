@@ -9,11 +9,11 @@ const MAX_LIMIT = 4_294_967_295;
 
 /**
  * Istio DestinationRule TrafficPolicy → ours: loadBalancer (simple, consistentHash),
- * connectionPool, outlierDetection. Durations become milliseconds; whatever has no counterpart
- * (tls, portLevelSettings, localityLbSetting, …) is named in a warning.
+ * connectionPool, outlierDetection, tls. Durations become milliseconds; whatever has no
+ * counterpart (portLevelSettings, localityLbSetting, …) is named in a warning.
  */
 export function importTrafficPolicy(policy: Doc, where: string, warnings: string[]): TrafficPolicyInput | undefined {
-  warnUnknown(policy, ["loadBalancer", "connectionPool", "outlierDetection"], where, warnings);
+  warnUnknown(policy, ["loadBalancer", "connectionPool", "outlierDetection", "tls"], where, warnings);
   const out: TrafficPolicyInput = {};
   if (isObject(policy.loadBalancer)) {
     const lb = importLoadBalancer(policy.loadBalancer, `${where}.loadBalancer`, warnings);
@@ -25,7 +25,39 @@ export function importTrafficPolicy(policy: Doc, where: string, warnings: string
     if (idleMs !== undefined) out.timeouts = { idleMs };
   }
   if (isObject(policy.outlierDetection)) out.outlierDetection = importOutlierDetection(policy.outlierDetection, `${where}.outlierDetection`, warnings);
+  if (isObject(policy.tls)) {
+    const tls = importTls(policy.tls, `${where}.tls`, warnings);
+    if (tls) out.tls = tls;
+  }
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * ClientTLSSettings → ours. File paths (caCertificates, client certificates) and secrets
+ * (credentialName) can't be read from here: they are named in warnings. MUTUAL modes become
+ * SIMPLE with a warning (the gateway has no client certificate), never plain text.
+ */
+function importTls(tls: Doc, where: string, warnings: string[]): TrafficPolicyInput["tls"] {
+  warnUnknown(tls, ["mode", "sni", "insecureSkipVerify", "subjectAltNames", "caCertificates", "credentialName", "clientCertificate", "privateKey", "caCrl"], where, warnings);
+  const mode = asString(tls.mode) ?? "DISABLE";
+  if (mode === "DISABLE") return { mode: "DISABLE" };
+  if (mode === "MUTUAL" || mode === "ISTIO_MUTUAL") {
+    warnings.push(`${where}: mode ${mode} is imported as SIMPLE: client certificates are not supported, so an upstream that requires one will refuse the handshake`);
+  } else if (mode !== "SIMPLE") {
+    warnings.push(`${where}: mode ${JSON.stringify(tls.mode)} is not DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL; imported as SIMPLE`);
+  }
+  if (tls.caCertificates !== undefined) warnings.push(`${where}: caCertificates names a file (${JSON.stringify(tls.caCertificates)}), which was skipped; the system CAs are trusted (paste the PEM into trafficPolicy.tls.caCertificates)`);
+  for (const f of ["credentialName", "clientCertificate", "privateKey", "caCrl"]) {
+    if (tls[f] !== undefined) warnings.push(`${where}: "${f}" is not supported and was not imported`);
+  }
+  const sni = asString(tls.sni);
+  const sans = Array.isArray(tls.subjectAltNames) ? tls.subjectAltNames.map(String).filter((n) => n !== "") : [];
+  return {
+    mode: "SIMPLE",
+    ...(sni ? { sni } : {}),
+    ...(tls.insecureSkipVerify === true ? { insecureSkipVerify: true } : {}),
+    ...(sans.length ? { subjectAltNames: sans } : {}),
+  };
 }
 
 function importLoadBalancer(lb: Doc, where: string, warnings: string[]): TrafficPolicyInput["loadBalancer"] {

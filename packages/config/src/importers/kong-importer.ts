@@ -28,13 +28,13 @@ export function importKong(doc: Doc): ImportedConfig {
   for (const s of asArray(doc.services).filter(isObject)) {
     const name = toName(asString(s.name) ?? asString(s.host) ?? "service");
     const where = `service ${name}`;
-    warnUnknown(s, ["name", "url", "protocol", "host", "port", "path", "routes", "plugins", "retries", "connect_timeout", "read_timeout", "write_timeout", "tags", "enabled"], where, warnings);
+    warnUnknown(s, ["name", "url", "protocol", "host", "port", "path", "routes", "plugins", "retries", "connect_timeout", "read_timeout", "write_timeout", "tags", "enabled", "tls_verify", "ca_certificates", "client_certificate"], where, warnings);
     const target = serviceTarget(s);
     if (target.path && target.path !== "/") warnings.push(`${where}: upstream path prefix "${target.path}" is not imported yet`);
-    // gRPC runs over HTTP/2: the targets are spoken to with h2c (no upstream TLS yet).
+    // gRPC runs over HTTP/2; https and grpcs add TLS to the targets.
     const grpc = target.protocol === "grpc" || target.protocol === "grpcs";
-    if (target.protocol === "grpcs") warnings.push(`${where}: protocol grpcs is imported as grpc (HTTP/2 without TLS to the targets; upstream TLS is not supported yet)`);
-    else if (target.protocol !== "http" && !grpc) warnings.push(`${where}: protocol ${target.protocol} is not supported yet (imported as http)`);
+    const tls = target.protocol === "https" || target.protocol === "grpcs";
+    if (target.protocol !== "http" && !grpc && !tls) warnings.push(`${where}: protocol ${target.protocol} is not supported yet (imported as http)`);
     const upstream = upstreams.get(target.host);
     const service: ServiceInput = { name, targets: [] };
     if (upstream) {
@@ -55,6 +55,7 @@ export function importKong(doc: Doc): ImportedConfig {
     if (readTimeout !== undefined || typeof s.connect_timeout === "number") {
       service.trafficPolicy = { ...service.trafficPolicy, timeouts: { ...(typeof s.connect_timeout === "number" ? { connectMs: s.connect_timeout } : {}), ...(readTimeout !== undefined ? { requestMs: readTimeout } : {}) } };
     }
+    if (tls) service.trafficPolicy = { ...service.trafficPolicy, tls: importKongTls(s, where, warnings) };
     if (grpc) {
       const pool = service.trafficPolicy?.connectionPool;
       service.trafficPolicy = { ...service.trafficPolicy, connectionPool: { ...pool, http: { ...pool?.http, h2UpgradePolicy: "UPGRADE" } } };
@@ -128,6 +129,20 @@ function importProtocols(r: Doc, where: string, warnings: string[]): { status: 3
     return { status: 426 };
   }
   return { status: code as 301 | 302 | 307 | 308 | 426 };
+}
+
+/**
+ * TLS of an https/grpcs service. The certificate is checked unless `tls_verify: false` (Kong
+ * itself checks only with `tls_verify: true`, or nginx's proxy_ssl_verify on).
+ */
+function importKongTls(s: Doc, where: string, warnings: string[]): NonNullable<NonNullable<ServiceInput["trafficPolicy"]>["tls"]> {
+  if (s.ca_certificates !== undefined && s.ca_certificates !== null) {
+    warnings.push(`${where}: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)`);
+  }
+  if (s.client_certificate !== undefined && s.client_certificate !== null) {
+    warnings.push(`${where}: client_certificate (mutual TLS to the upstream) is not supported; the service is imported with TLS but no client certificate`);
+  }
+  return { mode: "SIMPLE", ...(s.tls_verify === false ? { insecureSkipVerify: true } : {}) };
 }
 
 function serviceTarget(s: Doc): { protocol: string; host: string; port: number; path: string | undefined } {

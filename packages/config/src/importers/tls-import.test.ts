@@ -13,6 +13,15 @@ function ok(text: string, base?: Parameters<typeof parseConfigText>[1]) {
   return r;
 }
 
+/** A DestinationRule `name` (spec after `host:`) and a ServiceEntry with one endpoint labelled v: "1". */
+function istioService(name: string, destinationRuleSpec: string, port: { number: number; name: string; target: number }): string {
+  return [
+    `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ${name}\nspec:\n  host: ${name}\n${destinationRuleSpec}`,
+    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts: [${name}]\n  ports: [{ number: ${port.number}, name: ${port.name} }]\n`
+      + `  endpoints: [{ address: 10.0.0.1, ports: { ${port.name}: ${port.target} }, labels: { v: "1" } }]\n`,
+  ].join("---\n");
+}
+
 const kong = stringify({
   _format_version: "3.0",
   certificates: [
@@ -83,12 +92,10 @@ describe("TLS in imports and exports", () => {
 
 describe("HTTP/2 to upstreams in imports", () => {
   it("Istio connectionPool.http.h2UpgradePolicy and maxConcurrentStreams, for the service and per subset", () => {
-    const text = [
-      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: grpc\nspec:\n  host: grpc\n"
-        + "  trafficPolicy:\n    connectionPool:\n      http: { h2UpgradePolicy: UPGRADE, maxConcurrentStreams: 50 }\n"
+    const text = istioService("grpc",
+      "  trafficPolicy:\n    connectionPool:\n      http: { h2UpgradePolicy: UPGRADE, maxConcurrentStreams: 50 }\n"
         + "  subsets:\n  - name: legacy\n    labels: { v: \"1\" }\n    trafficPolicy:\n      connectionPool:\n        http: { h2UpgradePolicy: DO_NOT_UPGRADE }\n",
-      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: grpc\nspec:\n  hosts: [grpc]\n  ports: [{ number: 80, name: http }]\n  endpoints: [{ address: 10.0.0.1, ports: { http: 9001 }, labels: { v: \"1\" } }]\n",
-    ].join("---\n");
+      { number: 80, name: "http", target: 9001 });
     const { config, warnings } = ok(text);
     const service = config.services[0]!;
     expect(service.trafficPolicy?.connectionPool?.http).toEqual({ h2UpgradePolicy: "UPGRADE", maxConcurrentStreams: 50 });
@@ -96,12 +103,78 @@ describe("HTTP/2 to upstreams in imports", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("Kong grpc/grpcs services speak HTTP/2 (h2c) to their targets; grpcs says TLS is not carried over", () => {
+  it("Kong grpc/grpcs services speak HTTP/2 to their targets; grpcs over TLS", () => {
     const { config, warnings } = ok(stringify({
       _format_version: "3.0",
       services: [{ name: "a", url: "grpc://10.0.0.1:50051" }, { name: "b", protocol: "grpcs", host: "10.0.0.2", port: 50052 }],
     }));
-    expect(config.services.map((s) => [s.name, s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy, s.targets[0]!.port])).toEqual([["a", "UPGRADE", 50051], ["b", "UPGRADE", 50052]]);
-    expect(warnings).toEqual(["service b: protocol grpcs is imported as grpc (HTTP/2 without TLS to the targets; upstream TLS is not supported yet)"]);
+    expect(config.services.map((s) => [s.name, s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy, s.trafficPolicy?.tls?.mode, s.targets[0]!.port]))
+      .toEqual([["a", "UPGRADE", undefined, 50051], ["b", "UPGRADE", "SIMPLE", 50052]]);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("TLS to upstreams in imports and exports", () => {
+  it("Kong https services (protocol or url) import as tls SIMPLE, tls_verify: false as insecureSkipVerify, without warnings", () => {
+    const { config, warnings } = ok(stringify({
+      _format_version: "3.0",
+      services: [
+        { name: "a", url: "https://api.internal" },
+        { name: "b", protocol: "https", host: "10.0.0.2", port: 8443, tls_verify: false },
+        { name: "c", url: "http://10.0.0.3:80" },
+      ],
+    }));
+    expect(config.services.map((s) => [s.name, s.targets[0]!.port, s.trafficPolicy?.tls])).toEqual([
+      ["a", 443, { mode: "SIMPLE", insecureSkipVerify: false }],
+      ["b", 8443, { mode: "SIMPLE", insecureSkipVerify: true }],
+      ["c", 80, undefined],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("Kong ca_certificates and client_certificate are named in warnings", () => {
+    const { warnings } = ok(stringify({
+      _format_version: "3.0",
+      services: [{ name: "a", url: "https://api.internal", ca_certificates: ["ca-id"], client_certificate: { id: "cc" } }],
+    }));
+    expect(warnings).toEqual([
+      "service a: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)",
+      "service a: client_certificate (mutual TLS to the upstream) is not supported; the service is imported with TLS but no client certificate",
+    ]);
+  });
+
+  it("Istio DestinationRule trafficPolicy.tls, for the service and per subset; a caCertificates file is skipped with a warning", () => {
+    const text = istioService("pay",
+      "  trafficPolicy:\n    tls: { mode: SIMPLE, sni: pay.internal, subjectAltNames: [spiffe://cluster.local/ns/pay/sa/pay], caCertificates: /etc/certs/ca.pem }\n"
+        + "  subsets:\n  - name: legacy\n    labels: { v: \"1\" }\n    trafficPolicy:\n      tls: { mode: SIMPLE, insecureSkipVerify: true }\n"
+        + "  - name: plain\n    labels: { v: \"2\" }\n    trafficPolicy:\n      tls: { mode: DISABLE }\n",
+      { number: 443, name: "https", target: 8443 });
+    const { config, warnings } = ok(text);
+    const service = config.services[0]!;
+    expect(service.trafficPolicy?.tls).toEqual({ mode: "SIMPLE", sni: "pay.internal", subjectAltNames: ["spiffe://cluster.local/ns/pay/sa/pay"], insecureSkipVerify: false });
+    expect(service.subsets.map((s) => s.trafficPolicy?.tls)).toEqual([{ mode: "SIMPLE", insecureSkipVerify: true }, { mode: "DISABLE", insecureSkipVerify: false }]);
+    expect(warnings).toEqual([
+      'DestinationRule pay trafficPolicy.tls: caCertificates names a file ("/etc/certs/ca.pem"), which was skipped; the system CAs are trusted (paste the PEM into trafficPolicy.tls.caCertificates)',
+    ]);
+  });
+
+  it("Kong export writes protocol https (and tls_verify) for SIMPLE services, and re-imports the same", () => {
+    const config = GatewayConfigSchema.parse({
+      services: [
+        { name: "one", targets: [{ host: "api.internal", port: 443 }], trafficPolicy: { tls: { mode: "SIMPLE" } } },
+        { name: "many", targets: [{ host: "10.0.0.1", port: 8443 }, { host: "10.0.0.2", port: 8443 }], trafficPolicy: { tls: { mode: "SIMPLE", insecureSkipVerify: true, sni: "x.internal" } } },
+      ],
+      routes: [],
+    });
+    const { document, warnings } = exportKong(config);
+    const text = stringify(document);
+    const again = ok(text).config;
+    expect(again.services.map((s) => [s.name, s.trafficPolicy?.tls])).toEqual([
+      ["one", { mode: "SIMPLE", insecureSkipVerify: false }],
+      ["many", { mode: "SIMPLE", insecureSkipVerify: true }],
+    ]);
+    expect(text).toContain("url: https://api.internal:443");
+    expect(text).toContain("protocol: https");
+    expect(warnings).toEqual(["service many: tls sni have no Kong service field; not exported (Kong trusts its configured CAs and sends the host as SNI)"]);
   });
 });
