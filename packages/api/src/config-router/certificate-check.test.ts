@@ -31,4 +31,15 @@ describe("the control plane refuses certificates a data plane could not load (PG
     const ok = await editor.config.replace({ config: { ...demoConfig(19001), certificates: [{ name: "a", hosts: ["a.example.com"], ...a }] }, message: "good" });
     expect(ok.changed).toBe(true);
   });
+
+  it("refuses a service whose upstream CA does not parse, or that asks for MUTUAL TLS, with the service's own field paths", async () => {
+    const ca = selfSigned("ca.example.com").cert;
+    const service = (tls: unknown) => ({ name: "secure", targets: [{ host: "127.0.0.1", port: 9443 }], trafficPolicy: { tls } });
+    const broken = await refusal(editor.services.upsert({ service: service({ mode: "SIMPLE", caCertificates: ca.replace(/\n[A-Za-z0-9+/]{20}/, "\n!!!!") }) }));
+    expect(broken.fieldErrors).toEqual([{ path: "trafficPolicy.tls.caCertificates", message: expect.stringContaining("Certificate 1 does not parse") }]);
+    const mutual = await refusal(editor.services.upsert({ service: service({ mode: "MUTUAL" }) }));
+    expect(mutual.fieldErrors).toEqual([{ path: "trafficPolicy.tls.mode", message: expect.stringContaining("MUTUAL is not supported") }]);
+    const saved = await editor.services.upsert({ service: service({ mode: "SIMPLE", sni: "secure.internal", caCertificates: ca }) });
+    expect(saved.changed).toBe(true);
+  });
 });

@@ -5,8 +5,9 @@ import { Label } from "@/components/ui/label.tsx";
 import { Select } from "@/components/ui/select.tsx";
 import { FieldErrorText, useFieldAria } from "@/components/route-editor/field-errors.tsx";
 import { cn } from "@/lib/cn.ts";
+import { PemField } from "@/components/certificates/pem-field.tsx";
 import { RecordInput } from "./record-input.tsx";
-import { humanize, type FieldShape } from "./schema-shape.ts";
+import { humanize, isPemField, type FieldShape } from "./schema-shape.ts";
 import { Switch } from "./switch.tsx";
 import { TagInput } from "./tag-input.tsx";
 
@@ -41,6 +42,13 @@ function Field({ name, shape, optional, defaultValue, value, path, onChange }: {
         <Switch id={id} checked={value === true} onChange={(v) => onChange(optional && !v && defaultValue === undefined ? undefined : v)} label={label} testId={testIdOf(path)} />
         <FieldErrorText path={path} />
       </div>
+    );
+  }
+
+  if (shape.kind === "string" && isPemField(name)) {
+    return (
+      <PemField id={id} label={label} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v.trim() === "" ? undefined : v)}
+        placeholder="-----BEGIN CERTIFICATE-----" hint={optional ? "Optional; left empty, the usual public CAs are trusted." : undefined} path={path} testId={testIdOf(path)} />
     );
   }
 

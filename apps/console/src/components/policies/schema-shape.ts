@@ -106,7 +106,19 @@ const LABELS: Record<string, string> = {
   h2UpgradePolicy: "HTTP/2 to targets (h2UpgradePolicy)",
   http2MaxRequests: "HTTP/2 max requests",
   http1MaxPendingRequests: "HTTP/1 max pending requests",
+  tls: "TLS to targets (tls)",
+  sni: "SNI",
+  insecureSkipVerify: "Skip certificate verification (insecureSkipVerify)",
+  caCertificates: "CA certificates (PEM)",
+  subjectAltNames: "Subject alt names the certificate must carry",
 };
+
+/** String fields that hold PEM text: edited in a text area that also takes a file. */
+const PEM_KEYS = new Set(["caCertificates"]);
+
+export function isPemField(key: string): boolean {
+  return PEM_KEYS.has(key);
+}
 
 /** "key_names" / "maxRequestsPerConnection" → "Key names" / "Max requests per connection". */
 export function humanize(key: string): string {
