@@ -215,9 +215,9 @@ describe("console certificates and settings", () => {
     await page.getByTestId("service-save").click();
     await expect.poll(() => page.getByTestId("field-error-trafficPolicy.tls.caCertificates").textContent()).toContain("does not parse");
     await page.getByTestId("field-trafficPolicy-tls-caCertificates").fill(pair.cert);
-    await page.getByTestId("group-trafficPolicy-tls").screenshot({ path: path.join(screenshotDir, "certificates-12-service-tls.png") });
     await page.getByTestId("service-save").click();
     await expect.poll(() => page.getByTestId("save-result").textContent()).toMatch(/Published version \d+$/);
+    await page.getByTestId("group-trafficPolicy-tls").screenshot({ path: path.join(screenshotDir, "certificates-12-service-tls.png") });
     const service = await api.query<{ trafficPolicy: { tls?: unknown } }>("services.get", { name: "order-service" });
     expect(service.trafficPolicy.tls).toEqual({ mode: "SIMPLE", sni: "orders.internal", caCertificates: pair.cert, insecureSkipVerify: false });
 

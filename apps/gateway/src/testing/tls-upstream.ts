@@ -21,8 +21,8 @@ export interface TlsUpstream {
   port: number;
   /** Requests that reached the handler, oldest first. */
   seen: TlsRequestSeen[];
-  /** TLS handshakes completed (new connections, resumed or not). */
-  handshakes: number;
+  /** TLS handshakes completed (new connections, resumed or not), by the SNI they carried ("" for none). */
+  handshakes: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export interface TlsUpstream {
  */
 export async function startTlsUpstream(cert: TestCertificate, options: { http2?: boolean } = {}): Promise<TlsUpstream> {
   const seen: TlsRequestSeen[] = [];
-  const state = { handshakes: 0 };
+  const handshakes = new Map<string, number>();
   const handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
     let bodyBytes = 0;
     req.on("data", (c: Buffer) => { bodyBytes += c.length; });
@@ -42,14 +42,19 @@ export async function startTlsUpstream(cert: TestCertificate, options: { http2?:
       const entry = { path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null, httpVersion: req.httpVersion, bodyBytes };
       seen.push(entry);
       const body = JSON.stringify(entry);
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-      res.end(body);
+      // Both response kinds take the same calls; the union's overloads just don't say so.
+      const out = res as ServerResponse;
+      out.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      out.end(body);
     });
   };
   const server: Server | Http2SecureServer = options.http2
     ? createSecureServer({ cert: cert.cert, key: cert.key }, handler)
     : createServer({ cert: cert.cert, key: cert.key }, handler);
-  server.on("secureConnection", () => { state.handshakes++; });
+  server.on("secureConnection", (socket: TLSSocket) => {
+    const sni = typeof socket.servername === "string" ? socket.servername : "";
+    handshakes.set(sni, (handshakes.get(sni) ?? 0) + 1);
+  });
   if (!options.http2) {
     // wss:// upgrades answer each message with the SNI the tunnel's TLS connection carried.
     new WebSocketServer({ server: server as Server }).on("connection", (ws, req) => {
@@ -61,7 +66,7 @@ export async function startTlsUpstream(cert: TestCertificate, options: { http2?:
   return {
     port: (server.address() as AddressInfo).port,
     seen,
-    get handshakes() { return state.handshakes; },
+    handshakes,
     close: () => new Promise<void>((resolve) => {
       (server as Server).closeAllConnections?.();
       server.close(() => resolve());
