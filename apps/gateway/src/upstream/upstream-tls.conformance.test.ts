@@ -15,12 +15,13 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   let cert: TestCertificate;
   let up: TlsUpstream;
   let h2up: TlsUpstream;
+  let unverifiable: TlsUpstream;
   let gw: RunningGateway;
   let client: Pool;
 
   beforeAll(async () => {
     cert = makeTestCertificate(SNI);
-    [up, h2up] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true })]);
+    [up, h2up, unverifiable] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert)]);
     const target = (labels: Record<string, string> = {}) => [{ host: "127.0.0.1", port: up.port, labels }];
     const trusted = { mode: "SIMPLE", sni: SNI, caCertificates: cert.cert } as const;
     const route = (name: string, service: string, subset?: string): NonNullable<GatewayConfigInput["routes"]>[number] => ({
@@ -45,6 +46,11 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
           healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500 },
         },
         {
+          name: "checked-untrusted", targets: [{ host: "127.0.0.1", port: unverifiable.port }],
+          trafficPolicy: { tls: { mode: "SIMPLE", sni: SNI } },
+          healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500, unhealthyThreshold: 2 },
+        },
+        {
           name: "h2", targets: [{ host: "127.0.0.1", port: h2up.port }],
           trafficPolicy: { tls: trusted, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
         },
@@ -62,7 +68,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   afterAll(async () => {
     await client?.close();
     await gw?.stop();
-    await Promise.all([up?.close(), h2up?.close()]);
+    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close()]);
   });
 
   const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
@@ -166,5 +172,11 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     expect(up.seen.find((s) => s.path === "/health")).toMatchObject({ servername: "localhost" });
     const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
     expect(metrics).toContain(`switchyard_upstream_target_healthy{target="localhost:${up.port}"} 1`);
+  });
+
+  it("a health probe whose certificate fails the check fails: the target is taken out", async () => {
+    const series = `switchyard_upstream_target_healthy{target="127.0.0.1:${unverifiable.port}"} 0`;
+    await waitUntil(async () => (await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text()).includes(series), 5_000, "the unverifiable target to be taken out");
+    expect(unverifiable.seen).toEqual([]);
   });
 });
