@@ -68,8 +68,9 @@ export const ConnectionPoolSchema = z.object({
     /** 1 disables keep-alive to the upstream. */
     maxRequestsPerConnection: Limit.optional(),
     /**
-     * UPGRADE: speak HTTP/2 to the targets (h2c with prior knowledge), one multiplexed connection
-     * per target (more only when its streams are all in use, up to tcp.maxConnections).
+     * UPGRADE: speak HTTP/2 to the targets (h2c with prior knowledge; with tls SIMPLE, over TLS
+     * with ALPN h2), one multiplexed connection per target (more only when its streams are all in
+     * use, up to tcp.maxConnections).
      * DEFAULT and DO_NOT_UPGRADE: HTTP/1.1. Kong services with protocol grpc/grpcs import as UPGRADE.
      */
     h2UpgradePolicy: z.enum(["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"]).optional(),

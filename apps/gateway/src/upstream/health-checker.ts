@@ -11,7 +11,7 @@ interface Probe {
   host: string;
   port: number;
   check: HealthCheck;
-  /** The service speaks HTTP/2 (h2UpgradePolicy UPGRADE): probed over h2c. */
+  /** The service speaks HTTP/2 (h2UpgradePolicy UPGRADE): probed over HTTP/2 (h2c, or h2 over TLS). */
   http2: boolean;
   /** The service speaks TLS (trafficPolicy.tls SIMPLE): probed over TLS, checked as requests are. */
   tls: UpstreamTlsOptions | null;
