@@ -106,11 +106,11 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], warnings:
     routes: [] as unknown[],
   } as { name: string; routes: unknown[]; tls_verify?: boolean };
   if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
-  if (s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE") {
-    warnings.push(`service ${s.name}: HTTP/2 to the targets has no Kong equivalent besides protocol grpc; exported as http`);
-  }
   const tls = s.trafficPolicy?.tls?.mode === "SIMPLE" ? s.trafficPolicy.tls : null;
   const protocol = tls === null ? "http" : "https";
+  if (s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE") {
+    warnings.push(`service ${s.name}: HTTP/2 to the targets has no Kong equivalent besides protocol grpc; exported as ${protocol}`);
+  }
   if (tls !== null) {
     // Kong checks an upstream's certificate only when told to: say it either way.
     common.tls_verify = !tls.insecureSkipVerify;
