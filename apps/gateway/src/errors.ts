@@ -1,3 +1,5 @@
+import { TLS_HANDSHAKE_FAILED } from "./upstream/tls-handshake-error.ts";
+
 /**
  * Every response the gateway makes itself (instead of relaying an upstream's), with a stable
  * code, status and response flag (Envoy/Istio flags, used in logs, metrics and the
@@ -55,22 +57,18 @@ const CONNECT_FAILURES = new Set([
 
 /**
  * A failed TLS handshake is a connect failure (Envoy's UF): certificate verification (OpenSSL's
- * X509 codes, Node's ERR_TLS_CERT_ALTNAME_INVALID) or the protocol itself (ERR_SSL_*, e.g. a
- * plain-text server answering).
+ * X509 codes, Node's ERR_TLS_CERT_ALTNAME_INVALID), the protocol itself (ERR_SSL_*), or anything
+ * the upstream clients saw end a connection before its handshake completed (TlsHandshakeError).
  */
 const TLS_HANDSHAKE_FAILURES = new Set([
   "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
   "CERT_SIGNATURE_FAILURE", "CERT_REVOKED", "CERT_UNTRUSTED", "CERT_REJECTED", "CERT_CHAIN_TOO_LONG",
-  "INVALID_CA", "INVALID_PURPOSE", "PATH_LENGTH_EXCEEDED", "HOSTNAME_MISMATCH", "ERR_TLS_CERT_ALTNAME_INVALID", "ERR_TLS_HANDSHAKE_TIMEOUT",
+  "INVALID_CA", "INVALID_PURPOSE", "PATH_LENGTH_EXCEEDED", "HOSTNAME_MISMATCH", "ERR_TLS_CERT_ALTNAME_INVALID", "ERR_TLS_HANDSHAKE_TIMEOUT", TLS_HANDSHAKE_FAILED,
 ]);
 
-export function isTlsHandshakeFailure(code: string | undefined): boolean {
-  return code !== undefined && (TLS_HANDSHAKE_FAILURES.has(code) || code.startsWith("ERR_SSL_"));
-}
-
 function isConnectFailure(code: string): boolean {
-  return CONNECT_FAILURES.has(code) || isTlsHandshakeFailure(code);
+  return CONNECT_FAILURES.has(code) || TLS_HANDSHAKE_FAILURES.has(code) || code.startsWith("ERR_SSL_");
 }
 
 /** Maps an undici/socket error that happened before response headers to a gateway error. */

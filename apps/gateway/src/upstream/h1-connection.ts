@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
 
 /** Where a response body goes (the client's ServerResponse, in the proxy). */
@@ -97,6 +98,8 @@ export class H1Connection {
   ex: H1Exchange | null = null;
   requests = 0;
   connected = false;
+  /** The event after which the connection carries requests. */
+  private readonly ready: "connect" | "secureConnect";
   /** Epoch ms by which the response head must arrive; Infinity once it did. */
   headDeadline = Infinity;
   /** Coarse time (see h1-pool's clock) of the last byte read; for the body idle timeout. */
@@ -117,6 +120,7 @@ export class H1Connection {
   constructor(socket: Socket, pool: H1PoolLike, ready: "connect" | "secureConnect" = "connect") {
     this.socket = socket;
     this.pool = pool;
+    this.ready = ready;
     socket.on(ready, () => { this.connected = true; });
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err: Error) => { this.error ??= err; });
@@ -374,7 +378,9 @@ export class H1Connection {
     this.sink = null;
     ex.h1Conn = null;
     ex.h1Pool = null;
-    const err = this.error ?? new H1Error(this.connected ? "UND_ERR_SOCKET" : "ECONNREFUSED", "upstream closed the connection before the response ended");
+    const err = !this.connected && this.ready === "secureConnect"
+      ? new TlsHandshakeError(this.error)
+      : this.error ?? new H1Error(this.connected ? "UND_ERR_SOCKET" : "ECONNREFUSED", "upstream closed the connection before the response ended");
     this.pool.callbacks.onDone(ex, err);
   }
 }

@@ -1,6 +1,7 @@
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Readable, Writable } from "node:stream";
 import { H1Error } from "./h1-connection.ts";
+import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = constants;
@@ -46,6 +47,8 @@ export interface H2PoolOptions {
 
 interface SessionEntry {
   readonly session: ClientHttp2Session;
+  /** Over TLS: the handshake completed. */
+  secured: boolean;
   /** The upstream's first SETTINGS arrived: streams may be opened, within its limit. */
   ready: boolean;
   /** No new streams (GOAWAY, closing, max requests reached); the ones running finish. */
@@ -182,12 +185,13 @@ export class H2Pool {
   private open(): void {
     const o = this.options;
     const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ...o.tls, ALPNProtocols: ["h2"] } : {}) });
-    const e: SessionEntry = { session, ready: false, draining: false, active: 0, total: 0, goawayLastId: -1, error: null };
+    const e: SessionEntry = { session, secured: false, ready: false, draining: false, active: 0, total: 0, goawayLastId: -1, error: null };
     this.sessions.push(e);
     const timer = setTimeout(() => {
       if (!e.ready) session.destroy(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout"));
     }, o.connectTimeoutMs);
     timer.unref();
+    session.once("connect", () => { e.secured = true; });
     session.on("remoteSettings", () => {
       if (!e.ready) { e.ready = true; clearTimeout(timer); }
       this.drain();
@@ -203,7 +207,9 @@ export class H2Pool {
       if (i !== -1) this.sessions.splice(i, 1);
       if (!e.ready) {
         // Never got to serve: the requests waiting for it fail as connect failures (or retry elsewhere).
-        const err = e.error ?? new H1Error("ECONNRESET", "upstream closed the connection before HTTP/2 settings");
+        const err = o.tls !== null && !e.secured
+          ? new TlsHandshakeError(e.error)
+          : e.error ?? new H1Error("ECONNRESET", "upstream closed the connection before HTTP/2 settings");
         if (this.sessions.every((s) => s.draining)) for (const a of this.pending.splice(0)) this.finish(a, err);
       }
       this.connectIfNeeded();

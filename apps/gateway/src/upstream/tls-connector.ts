@@ -1,6 +1,7 @@
 import { connect as connectTls } from "node:tls";
 import type { buildConnector } from "undici";
 import { H1Error } from "./h1-connection.ts";
+import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
 
 /**
@@ -23,12 +24,13 @@ export function tlsConnector(tls: UpstreamTlsOptions, timeoutMs: number): buildC
       clearTimeout(timer);
       socket.off("error", settle);
       if (err === null) callback(null, socket);
-      else { socket.destroy(); callback(err, null); }
+      else { socket.destroy(); callback(err instanceof H1Error ? err : new TlsHandshakeError(err), null); }
     };
     const timer = setTimeout(() => settle(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout")), timeoutMs);
     timer.unref();
     socket.on("session", (s: Buffer) => { session = s; });
     socket.once("secureConnect", () => settle(null));
     socket.on("error", settle);
+    socket.once("close", () => settle(new Error("connection closed")));
   };
 }

@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
@@ -16,12 +18,16 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   let up: TlsUpstream;
   let h2up: TlsUpstream;
   let unverifiable: TlsUpstream;
+  let plain: Server;
+  let plainHits = 0;
   let gw: RunningGateway;
   let client: Pool;
 
   beforeAll(async () => {
     cert = makeTestCertificate(SNI);
     [up, h2up, unverifiable] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert)]);
+    plain = createServer((_req, res) => { plainHits++; res.end("plain"); });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
     const target = (labels: Record<string, string> = {}) => [{ host: "127.0.0.1", port: up.port, labels }];
     const trusted = { mode: "SIMPLE", sni: SNI, caCertificates: cert.cert } as const;
     const route = (name: string, service: string, subset?: string): NonNullable<GatewayConfigInput["routes"]>[number] => ({
@@ -45,6 +51,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
           trafficPolicy: { tls: { mode: "SIMPLE", caCertificates: cert.cert, subjectAltNames: [SNI] } },
           healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500 },
         },
+        { name: "plain-text", targets: [{ host: "127.0.0.1", port: (plain.address() as AddressInfo).port }], trafficPolicy: { tls: { mode: "SIMPLE", insecureSkipVerify: true } } },
         {
           name: "checked-untrusted", targets: [{ host: "127.0.0.1", port: unverifiable.port }],
           trafficPolicy: { tls: { mode: "SIMPLE", sni: SNI } },
@@ -58,7 +65,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
       routes: [
         route("trusted", "trusted"), route("untrusted", "untrusted"), route("untrusted-retried", "untrusted-retried"), route("skip-verify", "skip-verify"),
         route("wrong-san", "wrong-san"), route("right-san", "right-san"),
-        route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"),
+        route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"), route("plain-text", "plain-text"),
         { ...route("mirrored", "skip-verify"), rules: [{ destinations: [{ service: "skip-verify" }], mirror: { service: "trusted" } }] },
       ],
     };
@@ -68,7 +75,8 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   afterAll(async () => {
     await client?.close();
     await gw?.stop();
-    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close()]);
+    plain?.closeAllConnections();
+    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
   });
 
   const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
@@ -95,6 +103,12 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     const res = await send(client, "/skip-verify/a");
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ path: "/skip-verify/a", servername: null });
+  });
+
+  it("SIMPLE to an upstream that speaks plain HTTP: 503 UF, its handler never reached", async () => {
+    const res = await send(client, "/plain-text/a");
+    expect([res.status, res.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
+    expect(plainHits).toBe(0);
   });
 
   it("subjectAltNames the certificate does not carry: 503 UF, never reached", async () => {

@@ -2,7 +2,7 @@ import { request, type IncomingHttpHeaders, type IncomingMessage } from "node:ht
 import { request as requestTls } from "node:https";
 import type { Duplex } from "node:stream";
 import { canonicalizePath, matchRoute, pickDestination, upstreamPath } from "@switchyard/routing";
-import { errorBody, isTlsHandshakeFailure, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
+import { errorBody, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { upstreamRequestHeaders } from "./forward-headers.ts";
 import { recordRequest, type RequestContext } from "./record-request.ts";
@@ -106,6 +106,9 @@ export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo =
     } as const;
     // A tunnel to a TLS destination is a wss:// connection: same request, over TLS.
     const up = tls === null ? request(options) : requestTls({ ...tls, ...options });
+    // Anything that ends a TLS connection before its handshake completes is a connect failure.
+    let handshaking = tls !== null;
+    if (handshaking) up.once("socket", (s) => s.once("secureConnect", () => { handshaking = false; }));
     let settled = false;
     const settle = () => { if (!settled) { settled = true; host.release(); } };
 
@@ -140,7 +143,7 @@ export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo =
       if (settled) return;
       settle();
       const code = (err as { code?: string }).code;
-      refuse(socket, ctx, runtime.slot, code === "ECONNREFUSED" || isTlsHandshakeFailure(code) ? GatewayErrors.UPSTREAM_CONNECT_FAILURE : GatewayErrors.UPSTREAM_RESET);
+      refuse(socket, ctx, runtime.slot, code === "ECONNREFUSED" || handshaking ? GatewayErrors.UPSTREAM_CONNECT_FAILURE : GatewayErrors.UPSTREAM_RESET);
     });
     socket.on("close", () => { if (!settled) up.destroy(); });
     up.end();
