@@ -11,6 +11,6 @@ export class TlsHandshakeError extends Error {
 
   constructor(cause: Error | null) {
     const code = (cause as { code?: unknown } | null)?.code;
-    super(`TLS handshake with the upstream failed${typeof code === "string" ? ` (${code})` : ""}: ${cause?.message ?? "connection closed"}`, { cause });
+    super(`TLS connection to the upstream not established${typeof code === "string" ? ` (${code})` : ""}: ${cause?.message ?? "connection closed"}`, { cause });
   }
 }
