@@ -1,9 +1,10 @@
 import { createHash, X509Certificate } from "node:crypto";
-import type { Service, UpstreamTls } from "@switchyard/config";
+import { PEM_CERT, type Service, type UpstreamTls } from "@switchyard/config";
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
 import type { CompiledUpstreamTls } from "./compiled-types.ts";
 
-const PEM_CERTIFICATES = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/** Every certificate block of a bundle: the schema's shape check, applied to all of them. */
+const PEM_CERTIFICATES = new RegExp(PEM_CERT.source, "g");
 
 /** A destination's `tls`, resolved once per cluster; null when the targets are spoken to in plain text. */
 export function resolveUpstreamTls(tls: UpstreamTls | undefined): CompiledUpstreamTls | null {

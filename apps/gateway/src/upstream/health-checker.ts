@@ -4,7 +4,7 @@ import { request as requestTls } from "node:https";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
 import { resolveUpstreamTls } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
-import { upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
+import { tlsOrigin, upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
 interface Probe {
   origin: string;
@@ -45,7 +45,7 @@ function probeOnce(p: Probe): Promise<boolean> {
 function probeOnceH2(p: Probe): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
-    const session = p.tls === null ? connectH2(p.origin) : connectH2(`https://${p.origin.slice("http://".length)}`, { ...p.tls, ALPNProtocols: ["h2"] });
+    const session = p.tls === null ? connectH2(p.origin) : connectH2(tlsOrigin(p.origin), { ...p.tls, ALPNProtocols: ["h2"] });
     const done = (ok: boolean) => {
       if (settled) return;
       settled = true;

@@ -7,7 +7,7 @@ import { H1Pool } from "./h1-pool.ts";
 import type { UpstreamMemory, UpstreamSlotMap } from "./upstream-memory.ts";
 import { H2Pool, type H2Callbacks } from "./h2-pool.ts";
 import { tlsConnector } from "./tls-connector.ts";
-import { upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
+import { tlsOrigin, upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
 /** Longest pause between two upstream body reads on the lean client. */
 const BODY_IDLE_TIMEOUT_MS = 300_000;
@@ -62,7 +62,7 @@ export class PoolRegistry {
 
   /** Where the pools connect: the target's origin, as https: when its destination speaks TLS. */
   static connectOrigin(target: CompiledTarget, dest: CompiledDestination): string {
-    return dest.tls === null ? target.origin : `https://${target.origin.slice("http://".length)}`;
+    return dest.tls === null ? target.origin : tlsOrigin(target.origin);
   }
 
   get(target: CompiledTarget, dest: CompiledDestination): Pool {

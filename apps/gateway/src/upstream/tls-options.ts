@@ -37,6 +37,11 @@ export function upstreamTlsOptions(tls: CompiledUpstreamTls, host: string): Upst
   return options;
 }
 
+/** The https: origin of a target known by its http: origin (targets carry no scheme of their own). */
+export function tlsOrigin(origin: string): string {
+  return `https://${origin.slice("http://".length)}`;
+}
+
 /** Accepts a certificate that names one of `wanted` among its DNS, IP or URI alt names (Envoy's match_subject_alt_names, exact). */
 function matchSubjectAltNames(wanted: readonly string[]): (host: string, cert: PeerCertificate) => Error | undefined {
   const set = new Set(wanted);
