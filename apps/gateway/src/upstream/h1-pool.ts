@@ -1,6 +1,6 @@
-import { connect, type Socket } from "node:net";
-import { connect as connectTls, type TLSSocket } from "node:tls";
+import { connect } from "node:net";
 import { clock, H1Connection, H1Error, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
+import { openUpstreamTls, type TlsSessionCache } from "./tls-connector.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
 
 export interface H1PoolOptions {
@@ -44,8 +44,7 @@ export class H1Pool implements H1PoolLike {
   private readonly queue: H1Exchange[] = [];
   private readonly queuedTimeout: number[] = [];
   private closing = false;
-  /** The last TLS session the target gave, resumed by the next connection (an abbreviated handshake). */
-  private tlsSession: Buffer | undefined = undefined;
+  private readonly tlsSession: TlsSessionCache = { session: undefined };
 
   constructor(options: H1PoolOptions, callbacks: H1Callbacks, dropResponse: ReadonlySet<string>) {
     this.options = options;
@@ -81,7 +80,7 @@ export class H1Pool implements H1PoolLike {
 
   private open(): H1Connection {
     const o = this.options;
-    const socket = o.tls === null ? connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true }) : this.openTls(o.tls);
+    const socket = o.tls === null ? connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true }) : openUpstreamTls(o.tls, o.host, o.port, this.tlsSession);
     // Over TLS the connection is usable, and the connect timeout met, once the handshake is done.
     const ready = o.tls === null ? "connect" : "secureConnect";
     const conn = new H1Connection(socket, this, ready);
@@ -93,15 +92,6 @@ export class H1Pool implements H1PoolLike {
     socket.once(ready, () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
     return conn;
-  }
-
-  private openTls(tls: UpstreamTlsOptions): Socket {
-    const o = this.options;
-    const socket: TLSSocket = connectTls({ ...tls, host: o.host, port: o.port, ALPNProtocols: ["http/1.1"], session: this.tlsSession });
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true);
-    socket.on("session", (session: Buffer) => { this.tlsSession = session; });
-    return socket;
   }
 
   release(conn: H1Connection): void {

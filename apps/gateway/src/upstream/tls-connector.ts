@@ -1,8 +1,20 @@
-import { connect as connectTls } from "node:tls";
+import { connect as connectTls, type TLSSocket } from "node:tls";
 import type { buildConnector } from "undici";
 import { H1Error } from "./h1-connection.ts";
 import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
+
+/** The last TLS session a target gave, resumed by the next connection (an abbreviated handshake). */
+export interface TlsSessionCache { session: Buffer | undefined }
+
+/** An HTTP/1.1 TLS connection to a target, as both upstream clients open them. */
+export function openUpstreamTls(tls: UpstreamTlsOptions, host: string, port: number, cache: TlsSessionCache): TLSSocket {
+  const socket = connectTls({ ...tls, host, port, ALPNProtocols: ["http/1.1"], session: cache.session });
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true);
+  socket.on("session", (session: Buffer) => { cache.session = session; });
+  return socket;
+}
 
 /**
  * undici's connector for a TLS target. undici's own would take the server name from each
@@ -11,12 +23,10 @@ import type { UpstreamTlsOptions } from "./tls-options.ts";
  * last session the target gave, as the lean pool does.
  */
 export function tlsConnector(tls: UpstreamTlsOptions, timeoutMs: number): buildConnector.connector {
-  let session: Buffer | undefined;
+  const cache: TlsSessionCache = { session: undefined };
   return ({ hostname, port }, callback) => {
     const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-    const socket = connectTls({ ...tls, host, port: Number(port) || 443, ALPNProtocols: ["http/1.1"], session });
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true);
+    const socket = openUpstreamTls(tls, host, Number(port) || 443, cache);
     let settled = false;
     const settle = (err: Error | null) => {
       if (settled) return;
@@ -28,7 +38,6 @@ export function tlsConnector(tls: UpstreamTlsOptions, timeoutMs: number): buildC
     };
     const timer = setTimeout(() => settle(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout")), timeoutMs);
     timer.unref();
-    socket.on("session", (s: Buffer) => { session = s; });
     socket.once("secureConnect", () => settle(null));
     socket.on("error", settle);
     socket.once("close", () => settle(new Error("connection closed")));
