@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { connect } from "node:net";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "undici";
 import type { GatewayConfigInput } from "@switchyard/config";
@@ -94,6 +97,11 @@ describe("proxying", () => {
 
     const uf = await send(client, "/dead");
     expect([uf.status, uf.headers["x-switchyard-flag"], (uf.json.error as { code: string }).code]).toEqual([503, "UF", "SY_ERR_UPSTREAM_CONNECT_FAILURE"]);
+    // Streamed request bodies (too large to read first, or chunked) get the same answer.
+    const large = await send(client, "/dead", { method: "POST", body: Buffer.alloc(300 * 1024, 1) });
+    expect([large.status, large.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
+    const chunked = await send(client, "/dead", { method: "POST", body: Readable.from([Buffer.alloc(1024, 1), Buffer.alloc(1024, 2)]) });
+    expect([chunked.status, chunked.headers["x-switchyard-flag"]]).toEqual([503, "UF"]);
 
     const t0 = Date.now();
     const ut = await send(client, "/slow?delay_ms=2000");
@@ -105,7 +113,7 @@ describe("proxying", () => {
     expect([uh.status, uh.headers["x-switchyard-flag"], (uh.json.error as { code: string }).code]).toEqual([503, "UH", "SY_ERR_NO_HEALTHY_UPSTREAM"]);
 
     const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
-    expect(metrics).toContain('switchyard_http_requests_total{route="dead",service="dead",subset="",code="503",flag="UF",consumer=""} 1');
+    expect(metrics).toContain('switchyard_http_requests_total{route="dead",service="dead",subset="",code="503",flag="UF",consumer=""} 3');
     expect(metrics).toContain('switchyard_http_requests_total{route="slow",service="order-service",subset="",code="504",flag="UT",consumer=""} 1');
     expect(metrics).toContain('switchyard_http_requests_total{route="empty",service="empty",subset="none",code="503",flag="UH",consumer=""} 1');
   });
@@ -140,6 +148,24 @@ describe("proxying", () => {
 
     const encodedSlash = await send(client, "/api/users/a%2Fb");
     expect([encodedSlash.status, encodedSlash.headers["x-switchyard-flag"]]).toEqual([400, "DPE"]);
+  });
+
+  it("counts a client that hangs up halfway through a streamed upload as DC, not as an upstream failure", async () => {
+    await apply(demoConfig(up));
+    const socket = connect(gw.proxyPort, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("PUT /api/orders/upload HTTP/1.1\r\nhost: x\r\ncontent-length: 300000\r\n\r\n");
+    socket.write(Buffer.alloc(100_000, 1));
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    let line: string | undefined;
+    for (let i = 0; i < 50 && line === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 40));
+      const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+      line = metrics.split("\n").find((l) => l.startsWith('switchyard_http_requests_total{route="orders"') && l.includes('flag="DC"'));
+    }
+    expect(line).toMatch(/ 1$/);
+    expect((await send(client, "/api/orders/1")).status).toBe(200);
   });
 
   it("streams large bodies both ways", async () => {

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { Pool } from "undici";
 import type { GatewayConfigInput } from "@switchyard/config";
 import { startEchoServer, type EchoServer } from "@switchyard/demo-services";
@@ -101,7 +102,7 @@ export interface ProxyResponse {
   json: Record<string, unknown> & { version?: string; service?: string; path?: string; headers?: Record<string, string> };
 }
 
-export async function send(client: Pool, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<ProxyResponse> {
+export async function send(client: Pool, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer | Readable } = {}): Promise<ProxyResponse> {
   const res = await client.request({ path, method: (init.method ?? "GET") as "GET", headers: init.headers, body: init.body });
   const text = await res.body.text();
   let json: ProxyResponse["json"] = {};

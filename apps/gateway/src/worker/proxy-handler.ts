@@ -23,7 +23,7 @@ import { H2_REFUSED_STREAM, toH2Headers, type H2Attempt, type H2Callbacks } from
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
-import { limitBody } from "./body-limit.ts";
+import { streamedBody } from "./streamed-body.ts";
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
@@ -489,7 +489,8 @@ function upstreamDone(ex: Exchange, err: Error | null): void {
   }
   if (ex.done) return;
   if (ex.bodyTooLarge) return fail(ex, GatewayErrors.PAYLOAD_TOO_LARGE);
-  if (ex.res.destroyed || ex.req.destroyed && ex.body === ex.req) {
+  if (ex.res.destroyed || ex.req.destroyed && !ex.req.complete) {
+    // The client went away (or cut its request short): nobody to answer.
     finish(ex);
     recordRequest(ex, ex.slot, 0, FLAG_DC, 0);
     return;
@@ -723,7 +724,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
     return bufferThenSend(ex, length);
   }
   // A streamed body can be sent once only: no retries for this request.
-  ex.body = limit === null ? req : limitBody(req, limit, ex);
+  ex.body = streamedBody(req, limit, ex);
   attempt(ex);
 }
 
