@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
+import { Server as TlsServer } from "node:tls";
 import { LeanConnection, type ConnectionOwner } from "./lean-connection.ts";
 
 export interface LeanListenerOptions {
@@ -14,34 +16,38 @@ export interface LeanListenerOptions {
 const SWEEP_MS = 1_000;
 
 /**
- * Puts the lean HTTP/1.1 path in front of a node:http Server: the server keeps listening (and
- * keeps its 'request', 'upgrade' and 'clientError' handlers), but its connections go to
- * LeanConnection first; those a lean connection hands off get Node's own connection handling
- * from then on. Node's HTTP server costs about twice the CPU per request of a reader that only
- * takes what it can answer fast (see the README's Performance section).
+ * Puts the lean HTTP/1.1 path in front of a node:http or node:https Server: the server keeps
+ * listening (and keeps its 'request', 'upgrade' and 'clientError' handlers, and over TLS its
+ * handshakes, SNI and certificates), but its connections go to LeanConnection first; those a lean
+ * connection hands off get Node's own connection handling from then on. Node's HTTP server costs
+ * about twice the CPU per request of a reader that only takes what it can answer fast (see the
+ * README's Performance section).
  */
 export class LeanListener implements ConnectionOwner {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   readonly maxHeaderSize: number;
   readonly keepAliveSeconds: number;
   closing = false;
-  private readonly server: Server;
+  private readonly server: Server | HttpsServer;
   private readonly nodeConnection: (socket: Socket) => void;
   private readonly connections = new Set<LeanConnection>();
   private readonly options: LeanListenerOptions;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(server: Server, handler: (req: IncomingMessage, res: ServerResponse) => void, options: LeanListenerOptions) {
+  constructor(server: Server | HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void, options: LeanListenerOptions) {
     this.server = server;
     this.handler = handler;
     this.options = options;
     this.maxHeaderSize = options.maxHeaderSize;
     this.keepAliveSeconds = Math.floor(options.keepAliveTimeout / 1000);
-    const [nodeConnection, ...others] = server.listeners("connection") as ((socket: Socket) => void)[];
-    if (nodeConnection === undefined || others.length > 0) throw new Error("expected node:http's one connection listener");
+    // node:https serves HTTP on a connection once its TLS handshake is done: the same listener,
+    // registered for 'secureConnection' (plain TCP 'connection' events carry the handshake).
+    const event = server instanceof TlsServer ? "secureConnection" : "connection";
+    const [nodeConnection, ...others] = server.listeners(event) as ((socket: Socket) => void)[];
+    if (nodeConnection === undefined || others.length > 0) throw new Error(`expected node:http's one ${event} listener`);
     this.nodeConnection = nodeConnection;
-    server.removeListener("connection", nodeConnection);
-    server.on("connection", (socket: Socket) => this.connections.add(new LeanConnection(socket, this)));
+    server.removeListener(event, nodeConnection);
+    server.on(event, (socket: Socket) => this.connections.add(new LeanConnection(socket, this)));
     this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_MS).unref();
   }
 

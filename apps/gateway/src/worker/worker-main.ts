@@ -91,16 +91,19 @@ const plainHandler = createProxyHandler(state, plainListener);
 const server = createServer(SERVER_LIMITS, plainHandler);
 server.on("upgrade", createUpgradeHandler(state, plainListener));
 server.on("clientError", onClientError);
-// Plain bodiless requests take the lean path; the rest (and every connection after its first
-// such request) is node:http's, as before.
-const lean = init.httpServer === "node" ? null : new LeanListener(server, plainHandler, SERVER_LIMITS);
+// Both listeners put the lean HTTP/1.1 path first (server/lean-listener.ts); what it doesn't
+// take goes on to node:http(s) on the same connection.
+const leanListeners: LeanListener[] = [];
+if (init.httpServer !== "node") leanListeners.push(new LeanListener(server, plainHandler, SERVER_LIMITS));
 
 const secureServer: HttpsServer | null = withTls
   ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback })
   : null;
 if (secureServer !== null) {
   const secureListener = { secure: true, httpsPort: init.httpsPort ?? null };
-  secureServer.on("request", createProxyHandler(state, secureListener));
+  const secureHandler = createProxyHandler(state, secureListener);
+  secureServer.on("request", secureHandler);
+  if (init.httpServer !== "node") leanListeners.push(new LeanListener(secureServer, secureHandler, SERVER_LIMITS));
   secureServer.on("upgrade", createUpgradeHandler(state, secureListener));
   secureServer.on("clientError", onClientError);
   applyDefaultCertificate();
@@ -194,7 +197,7 @@ async function drain(timeoutMs: number): Promise<void> {
   clearInterval(statsTimer);
   server.close();
   server.closeIdleConnections();
-  lean?.closeIdle();
+  for (const lean of leanListeners) lean.closeIdle();
   secureServer?.close();
   secureServer?.closeIdleConnections();
   const deadline = Date.now() + timeoutMs;
@@ -202,11 +205,11 @@ async function drain(timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
     // Keep-alive connections that just finished a request are idle now.
     server.closeIdleConnections();
-    lean?.closeIdle();
+    for (const lean of leanListeners) lean.closeIdle();
     secureServer?.closeIdleConnections();
   }
   server.closeAllConnections();
-  lean?.closeAll();
+  for (const lean of leanListeners) lean.closeAll();
   secureServer?.closeAllConnections();
   await pools.closeAll();
   await policyRuntime.close();
