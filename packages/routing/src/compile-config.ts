@@ -1,4 +1,4 @@
-import type { GatewayConfig, Route, Rule, RuleMatch, Service, StringMatch, TrafficPolicy } from "@switchyard/config";
+import { matchesSelector, type GatewayConfig, type Route, type Rule, type RuleMatch, type Service, type StringMatch, type TrafficPolicy } from "@switchyard/config";
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
 import { compileRuleActions } from "./compile-rule-actions.ts";
 import { checkJwtCredentials } from "./jwt-keys.ts";
@@ -240,7 +240,7 @@ function clusterOf(service: Service, subsetName: string | undefined, where: stri
     policy = mergePolicy(service.trafficPolicy, subset.trafficPolicy);
   }
   const targets: CompiledTarget[] = service.targets
-    .filter((t) => t.weight > 0 && (selector === null || Object.entries(selector).every(([key, v]) => t.labels[key] === v)))
+    .filter((t) => t.weight > 0 && (selector === null || matchesSelector(t.labels, selector)))
     .map((t) => Object.freeze({
       host: t.host,
       port: t.port,

@@ -4,6 +4,7 @@ export { canonicalizePath } from "./canonicalize-path.ts";
 export { headerValue, hostMatches, matchRoute, normalizeHost, pathMatches, stringMatches } from "./match-route.ts";
 export { checkCertificates } from "./tls-certificates.ts";
 export { resolveUpstreamTls } from "./upstream-tls.ts";
+export { probePolicy } from "./resolve-policy.ts";
 export { pickDestination } from "./pick-destination.ts";
 export { forwardPath } from "./strip-path.ts";
 export { upstreamPath } from "./rewrite-path.ts";

@@ -1,4 +1,4 @@
-import type { Retries, Rule, TrafficPolicy } from "@switchyard/config";
+import { matchesSelector, type Retries, type Rule, type Service, type Target, type TrafficPolicy } from "@switchyard/config";
 import type { CompiledHashKey, CompiledOutlierDetection, CompiledPoolLimits, CompiledRetryPolicy } from "./compiled-types.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -21,6 +21,19 @@ export function mergePolicy(base: TrafficPolicy | undefined, override: TrafficPo
     retryBudget: override.retryBudget ?? base.retryBudget,
     tls: override.tls ?? base.tls,
   };
+}
+
+/**
+ * The traffic policy a target's active health probe follows (TLS, HTTP/2): the first subset, in
+ * config order, that selects the target and sets a policy of its own, merged over the service's
+ * (as requests sent to that subset get it); else the service's. A target is probed once per
+ * origin, so one that two subsets with different settings select is probed the first one's way.
+ */
+export function probePolicy(service: Service, target: Target): TrafficPolicy | undefined {
+  for (const subset of service.subsets) {
+    if (subset.trafficPolicy !== undefined && matchesSelector(target.labels, subset.labels)) return mergePolicy(service.trafficPolicy, subset.trafficPolicy);
+  }
+  return service.trafficPolicy;
 }
 
 export function resolveRetry(rule: Rule, policy: TrafficPolicy | undefined): CompiledRetryPolicy | null {

@@ -2,7 +2,7 @@ import { request, type IncomingMessage } from "node:http";
 import { connect as connectH2 } from "node:http2";
 import { request as requestTls } from "node:https";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
-import { resolveUpstreamTls } from "@switchyard/routing";
+import { probePolicy, resolveUpstreamTls } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
 import { tlsOrigin, upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
@@ -86,12 +86,15 @@ export class HealthChecker {
     const wanted = new Map<string, { host: string; port: number; check: HealthCheck; http2: boolean; tls: UpstreamTlsOptions | null }>();
     for (const service of config?.services ?? []) {
       if (!service.healthCheck) continue;
-      const http2 = service.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE";
-      const tls = resolveUpstreamTls(service.trafficPolicy?.tls);
       for (const t of service.targets) {
         const host = t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host;
         const origin = `http://${host}:${t.port}`;
-        if (!wanted.has(origin)) wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck, http2, tls: tls === null ? null : upstreamTlsOptions(tls, t.host) });
+        if (wanted.has(origin)) continue;
+        // A subset's own policy (its targets speak TLS, say) applies to their probes too.
+        const policy = probePolicy(service, t);
+        const http2 = policy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE";
+        const tls = resolveUpstreamTls(policy?.tls);
+        wanted.set(origin, { host: t.host, port: t.port, check: service.healthCheck, http2, tls: tls === null ? null : upstreamTlsOptions(tls, t.host) });
       }
     }
     for (const [origin, p] of this.probes) {

@@ -18,6 +18,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   let up: TlsUpstream;
   let h2up: TlsUpstream;
   let unverifiable: TlsUpstream;
+  let subsetOnly: TlsUpstream;
   let plain: Server;
   let plainHits = 0;
   let gw: RunningGateway;
@@ -25,7 +26,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
 
   beforeAll(async () => {
     cert = makeTestCertificate(SNI);
-    [up, h2up, unverifiable] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert)]);
+    [up, h2up, unverifiable, subsetOnly] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert), startTlsUpstream(cert)]);
     plain = createServer((_req, res) => { plainHits++; res.end("plain"); });
     await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
     const target = (labels: Record<string, string> = {}) => [{ host: "127.0.0.1", port: up.port, labels }];
@@ -58,6 +59,12 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
           healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500, unhealthyThreshold: 2 },
         },
         {
+          // Only the subset's targets speak TLS: their probes follow the subset's policy.
+          name: "checked-subset", targets: [{ host: "127.0.0.1", port: subsetOnly.port, labels: { tier: "tls" } }],
+          subsets: [{ name: "tls", labels: { tier: "tls" }, trafficPolicy: { tls: trusted } }],
+          healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500, unhealthyThreshold: 1 },
+        },
+        {
           name: "h2", targets: [{ host: "127.0.0.1", port: h2up.port }],
           trafficPolicy: { tls: trusted, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
         },
@@ -76,7 +83,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     await client?.close();
     await gw?.stop();
     plain?.closeAllConnections();
-    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
+    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), subsetOnly?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
   });
 
   const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
@@ -182,6 +189,13 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     expect(up.seen.find((s) => s.path === "/health")).toMatchObject({ servername: "localhost" });
     const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
     expect(metrics).toContain(`switchyard_upstream_target_healthy{target="localhost:${up.port}"} 1`);
+  });
+
+  it("health probes of a target that only a subset's policy sends over TLS go over TLS, and it stays healthy", async () => {
+    await waitUntil(() => subsetOnly.seen.filter((s) => s.path === "/health").length >= 3, 5_000, "TLS health probes of the subset's target");
+    expect(subsetOnly.seen.find((s) => s.path === "/health")).toMatchObject({ servername: SNI });
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+    expect(metrics).toContain(`switchyard_upstream_target_healthy{target="127.0.0.1:${subsetOnly.port}"} 1`);
   });
 
   it("a health probe whose certificate fails the check fails: the target is taken out", async () => {
