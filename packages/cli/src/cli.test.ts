@@ -80,6 +80,15 @@ describe("switchyard CLI against a running control plane", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("prints its usage for --help, after a command too, and exits 0", async () => {
+    for (const args of [["--help"], ["gateway", "--help"], ["apply", "-h"]]) {
+      const out = await run(args, {}, dir);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain("Usage: switchyard <command> [options]");
+      expect(out.stdout).toContain("[--https-port N]");
+    }
+  });
+
   it("validates offline", async () => {
     const good = await run(["validate", "-f", "good.yaml"], {}, dir);
     expect(good).toMatchObject({ code: 0, stdout: "good.yaml is valid: 1 services, 1 routes\n" });

@@ -20,7 +20,8 @@ Commands:
   rollback <version> [-m <msg>]    publish an earlier version's config as a new version
   status                           list data planes and the config version they run
   validate -f <file>               check a config file offline
-  gateway --config <file> [--port N] [--admin-port N] [--workers N]
+  gateway --config <file> [--port N] [--https-port N] [--admin-port N] [--workers N]
+          [--cache-dir DIR] [--http-server lean|node]
                                    run a standalone data plane from a config file
 
 Environment:
@@ -35,7 +36,7 @@ Environment:
  */
 export async function runCli(argv: string[], io: CliIo, rawEnv?: Record<string, string | undefined>): Promise<number> {
   const [command, ...args] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
+  if (!command || command === "help" || command === "--help" || command === "-h" || args.includes("--help") || args.includes("-h")) {
     io.stdout(USAGE);
     return command ? 0 : 1;
   }
