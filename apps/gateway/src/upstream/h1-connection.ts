@@ -49,6 +49,15 @@ const CRLF2 = Buffer.from("\r\n\r\n");
 /** Up to this size the final body piece is handed over as a string (see complete()). */
 const SMALL_END_BYTES = 16 * 1024;
 
+/**
+ * What plain upstream connections read into (net's `onread`), one per worker: a stream socket
+ * allocates a 64 KB backing store and an ArrayBuffer for every read, and freeing those is much of
+ * each young-generation GC pause (V8's array-buffer sweep), which at a steady rate is what the
+ * slowest 1% of requests wait for. Reads are handled synchronously, and every part of a read that
+ * is kept beyond that (a partial head, body pieces handed to the client) is copied first.
+ */
+export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILERS = 5, UNTIL_CLOSE = 6;
 
 /** Response header names most upstreams send. */
@@ -115,14 +124,19 @@ export class H1Connection {
   private sink: H1Sink | null = null;
   private pending: Buffer | null = null;
   private readonly onDrain = (): void => { this.socket.resume(); };
+  private readonly sharedReads: boolean;
 
-  /** `ready`: the event after which the connection carries requests ("secureConnect" over TLS). */
-  constructor(socket: Socket, pool: H1PoolLike, ready: "connect" | "secureConnect" = "connect") {
+  /**
+   * `ready`: the event after which the connection carries requests ("secureConnect" over TLS).
+   * `sharedReads`: the socket reads into SHARED_READ_BUFFER and calls onRead instead of emitting 'data'.
+   */
+  constructor(socket: Socket, pool: H1PoolLike, ready: "connect" | "secureConnect" = "connect", sharedReads = false) {
     this.socket = socket;
     this.pool = pool;
     this.ready = ready;
+    this.sharedReads = sharedReads;
     socket.on(ready, () => { this.connected = true; });
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    if (!sharedReads) socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err: Error) => { this.error ??= err; });
     socket.on("close", () => this.onClose());
   }
@@ -161,6 +175,16 @@ export class H1Connection {
     this.socket.destroy();
   }
 
+  /** `n` bytes were read into the shared buffer `buf` (sharedReads). */
+  onRead(buf: Buffer, n: number): void {
+    this.onData(buf.subarray(0, n));
+  }
+
+  /** A piece of a read that outlives it: copied when reads share one buffer. */
+  private own(part: Buffer): Buffer {
+    return this.sharedReads ? Buffer.from(part) : part;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.ex === null) { this.fail(new H1Error("UND_ERR_SOCKET", "data from upstream with no request in flight")); return; }
     this.activeAt = clock.now;
@@ -175,7 +199,7 @@ export class H1Connection {
       const end = chunk.indexOf(CRLF2);
       if (end === -1) {
         if (chunk.length > MAX_HEAD_BYTES) return this.fail(new H1Error("UND_ERR_HEADERS_OVERFLOW", "upstream response head too large"));
-        this.partial = chunk;
+        this.partial = chunk === data ? this.own(chunk) : chunk;
         return;
       }
       const text = chunk.toString("latin1", 0, end);
@@ -296,7 +320,7 @@ export class H1Connection {
             if (i < len) this.reusable = false;
             const last = this.pending;
             this.pending = null;
-            return this.complete(last);
+            return this.complete(last, 0, last === null ? 0 : last.length, true);
           }
           const semi = line.indexOf(";");
           const hex = (semi === -1 ? line : line.slice(0, semi)).trim();
@@ -325,26 +349,27 @@ export class H1Connection {
     }
     // Keep the last piece back: if the body ends in the next packet it goes out with the end.
     const held = this.pending;
-    if (held !== null && this.state !== CHUNK_DATA) { this.pending = null; this.emit(held); }
+    if (held !== null && this.state !== CHUNK_DATA) { this.pending = null; this.emit(held, true); }
   }
 
   /** Chunked bodies: hold one piece so the final one can be written together with the end. */
   private queue(part: Buffer): void {
-    if (this.pending !== null) this.emit(this.pending);
-    this.pending = part;
+    if (this.pending !== null) this.emit(this.pending, true);
+    this.pending = this.own(part);
   }
 
-  private emit(part: Buffer): void {
+  /** `owned`: the piece is the connection's own (not a view of a shared read). */
+  private emit(part: Buffer, owned = false): void {
     const sink = this.sink;
     if (sink === null || part.length === 0) return;
-    if (!sink.write(part)) {
+    if (!sink.write(owned ? part : this.own(part))) {
       this.socket.pause();
       sink.once("drain", this.onDrain);
     }
   }
 
   /** The response is complete: hand the connection back, then tell the caller. */
-  private complete(last: Buffer | null, from = 0, to = last === null ? 0 : last.length): void {
+  private complete(last: Buffer | null, from = 0, to = last === null ? 0 : last.length, owned = false): void {
     const ex = this.ex!;
     const sink = this.sink;
     this.ex = null;
@@ -359,7 +384,10 @@ export class H1Connection {
       const size = to - from;
       if (last === null || size === 0) sink.end();
       else if (size <= SMALL_END_BYTES) sink.end(last.toString("latin1", from, to), "latin1");
-      else sink.end(from === 0 && to === last.length ? last : last.subarray(from, to));
+      else {
+        const piece = from === 0 && to === last.length ? last : last.subarray(from, to);
+        sink.end(owned ? piece : this.own(piece));
+      }
     }
     if (this.reusable && !this.socket.destroyed) this.pool.release(this);
     else this.socket.destroy();

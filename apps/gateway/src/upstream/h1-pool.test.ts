@@ -33,20 +33,24 @@ function answer(socket: Socket, method: string, path: string): void {
 
 interface Result { status: number; headers: string[]; body: Buffer; err: Error | null; requestHead: string }
 
-/** A sink that collects the body; `slow` refuses every write until a later drain (backpressure). */
+/**
+ * A sink that collects the body; `slow` refuses every write until a later drain (backpressure).
+ * It keeps the buffers it is given, as a socket with a write queue does: a piece the pool hands
+ * over must stay intact after the read it came in.
+ */
 class Collector extends EventEmitter implements H1Sink {
   readonly parts: Buffer[] = [];
   ended = false;
   private readonly slow: boolean;
   constructor(slow: boolean) { super(); this.slow = slow; }
   write(chunk: Buffer): boolean {
-    this.parts.push(Buffer.from(chunk));
+    this.parts.push(chunk);
     if (!this.slow) return true;
     setTimeout(() => this.emit("drain"), 1);
     return false;
   }
   end(chunk?: Buffer | string, encoding?: "latin1"): void {
-    if (chunk !== undefined) this.parts.push(typeof chunk === "string" ? Buffer.from(chunk, encoding) : Buffer.from(chunk));
+    if (chunk !== undefined) this.parts.push(typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk);
     this.ended = true;
   }
 }
@@ -173,6 +177,17 @@ describe("lean HTTP/1.1 upstream pool", () => {
     const r = await send(pool(), "GET", "/big", { slow: true });
     expect(r.err).toBeNull();
     expect(r.body.equals(BIG)).toBe(true);
+  });
+
+  it("keeps every body intact while several connections read at once (reads share one buffer)", async () => {
+    const p = pool();
+    const paths = ["/big", "/chunked", "/len", "/big", "/close", "/chunked", "/big", "/len"];
+    const results = await Promise.all(paths.map((path, i) => send(p, "GET", path, { slow: i % 2 === 0 })));
+    const expected: Record<string, Buffer> = { "/big": BIG, "/chunked": Buffer.from("hello world"), "/len": Buffer.from("hello"), "/close": Buffer.from("until close") };
+    results.forEach((r, i) => {
+      expect(r.err).toBeNull();
+      expect(r.body.equals(expected[paths[i]!]!), `body of ${paths[i]} #${i}`).toBe(true);
+    });
   });
 
   it("queues beyond maxConnections and serves everything over that many connections", async () => {

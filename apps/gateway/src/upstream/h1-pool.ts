@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { clock, H1Connection, H1Error, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
+import { clock, H1Connection, H1Error, SHARED_READ_BUFFER, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
 import { openUpstreamTls, type TlsSessionCache } from "./tls-connector.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
 
@@ -80,10 +80,15 @@ export class H1Pool implements H1PoolLike {
 
   private open(): H1Connection {
     const o = this.options;
-    const socket = o.tls === null ? connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true }) : openUpstreamTls(o.tls, o.host, o.port, this.tlsSession);
+    let conn: H1Connection | null = null;
+    // Plain connections read into the worker's one read buffer (no buffer allocated per read,
+    // see SHARED_READ_BUFFER); TLS sockets can't, and read as streams do.
+    const socket = o.tls === null
+      ? connect({ host: o.host, port: o.port, noDelay: true, keepAlive: true, onread: { buffer: SHARED_READ_BUFFER, callback: (n, buf) => { conn!.onRead(buf as Buffer, n); return true; } } })
+      : openUpstreamTls(o.tls, o.host, o.port, this.tlsSession);
     // Over TLS the connection is usable, and the connect timeout met, once the handshake is done.
     const ready = o.tls === null ? "connect" : "secureConnect";
-    const conn = new H1Connection(socket, this, ready);
+    conn = new H1Connection(socket, this, ready, o.tls === null);
     this.conns.add(conn);
     const timer = setTimeout(() => {
       if (!conn.connected) socket.destroy(new H1Error("UND_ERR_CONNECT_TIMEOUT", "connect timeout"));
