@@ -204,7 +204,7 @@ describe("console certificates and settings", () => {
     await expect.poll(() => policy.locator("summary").textContent()).toContain("overrides the service's");
   });
 
-  it("sets TLS to a service's targets: mode, SNI and CA in the traffic policy; a CA that does not parse is refused on its field", async () => {
+  it("sets TLS to a service's targets: mode, SNI and CA in the traffic policy, then mTLS; a CA that does not parse and a MUTUAL without its certificate are refused on their fields", async () => {
     await page.goto(`${consoleUrl}/services/order-service`);
     await page.getByTestId("service-name").waitFor();
     if (!(await page.getByTestId("field-trafficPolicy-on").isChecked())) await page.getByTestId("field-trafficPolicy-on").check({ force: true });
@@ -220,6 +220,20 @@ describe("console certificates and settings", () => {
     await page.getByTestId("group-trafficPolicy-tls").screenshot({ path: path.join(screenshotDir, "certificates-12-service-tls.png") });
     const service = await api.query<{ trafficPolicy: { tls?: unknown } }>("services.get", { name: "order-service" });
     expect(service.trafficPolicy.tls).toEqual({ mode: "SIMPLE", sni: "orders.internal", caCertificates: pair.cert, insecureSkipVerify: false });
+
+    // mTLS: MUTUAL asks for the client certificate and its key on their own fields, then keeps them.
+    const published = await page.getByTestId("save-result").textContent();
+    await page.getByTestId("field-trafficPolicy-tls-mode").selectOption("MUTUAL");
+    await page.getByTestId("service-save").click();
+    await expect.poll(() => page.getByTestId("field-error-trafficPolicy.tls.clientCertificate").textContent()).toContain("MUTUAL needs a client certificate");
+    await page.getByTestId("field-trafficPolicy-tls-clientCertificate").fill(pair.cert);
+    await page.getByTestId("field-trafficPolicy-tls-privateKey").fill(pair.key);
+    await page.getByTestId("service-save").click();
+    await expect.poll(() => page.getByTestId("save-result").textContent()).not.toBe(published);
+    expect(await page.getByTestId("save-result").textContent()).toMatch(/Published version \d+$/);
+    await page.getByTestId("group-trafficPolicy-tls").screenshot({ path: path.join(screenshotDir, "certificates-13-service-mtls.png") });
+    const mutual = await api.query<{ trafficPolicy: { tls?: unknown } }>("services.get", { name: "order-service" });
+    expect(mutual.trafficPolicy.tls).toMatchObject({ mode: "MUTUAL", clientCertificate: pair.cert, privateKey: pair.key });
 
     // The demo's order service speaks plain HTTP: turned back off so the rest of the suite reaches it.
     await page.getByTestId("field-trafficPolicy-tls-on").uncheck({ force: true });

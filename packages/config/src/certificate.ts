@@ -7,6 +7,23 @@ export const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 const PEM_KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/;
 
 /**
+ * A PEM private key, unencrypted (PKCS#8, PKCS#1 RSA or SEC1 EC). One message per key: the most
+ * specific reason it can't be used. A redacted key is refused by the config's secret check
+ * (secret-fields.ts), which names what to give.
+ */
+export const PrivateKeyPemSchema = z
+  .string()
+  .max(65_536)
+  .superRefine((k, ctx) => {
+    if (k.trim() === REDACTED_SECRET) return;
+    if (k.includes("ENCRYPTED PRIVATE KEY")) {
+      ctx.addIssue({ code: "custom", message: "Encrypted private keys are not supported; give the key without a passphrase" });
+    } else if (!PEM_KEY.test(k)) {
+      ctx.addIssue({ code: "custom", message: "A PEM private key (-----BEGIN PRIVATE KEY-----)" });
+    }
+  });
+
+/**
  * A server certificate for the HTTPS listener (Kong certificates + snis, Istio Gateway
  * servers[].tls). `hosts` are the SNI names it answers: exact names or "*.example.com" (one
  * label). The shape is checked here; that the PEM parses and the key belongs to the certificate
@@ -18,19 +35,7 @@ export const CertificateSchema = z.object({
   /** PEM: the leaf certificate first, then any intermediates. */
   cert: z.string().max(65_536).regex(PEM_CERT, "A PEM certificate (-----BEGIN CERTIFICATE-----)"),
   /** PEM private key, unencrypted (PKCS#8, PKCS#1 RSA or SEC1 EC). */
-  key: z
-    .string()
-    .max(65_536)
-    .superRefine((k, ctx) => {
-      // One message per key: the most specific reason it can't be used. A redacted key is
-      // refused by the config's secret check (secret-fields.ts), which names what to give.
-      if (k.trim() === REDACTED_SECRET) return;
-      if (k.includes("ENCRYPTED PRIVATE KEY")) {
-        ctx.addIssue({ code: "custom", message: "Encrypted private keys are not supported; give the key without a passphrase" });
-      } else if (!PEM_KEY.test(k)) {
-        ctx.addIssue({ code: "custom", message: "A PEM private key (-----BEGIN PRIVATE KEY-----)" });
-      }
-    }),
+  key: PrivateKeyPemSchema,
 });
 export type Certificate = z.infer<typeof CertificateSchema>;
 export type CertificateInput = z.input<typeof CertificateSchema>;

@@ -43,6 +43,8 @@ const credentialHeaders = each((name) => isCredentialHeader(name));
  */
 export const SECRET_FIELDS: readonly SecretField[] = [
   { path: ["certificates", each(), "key"], kind: "value", hint: "give the PEM private key" },
+  { path: ["services", each(), "trafficPolicy", "tls", "privateKey"], kind: "value", hint: "give the client certificate's PEM private key" },
+  { path: ["services", each(), "subsets", each(), "trafficPolicy", "tls", "privateKey"], kind: "value", hint: "give the client certificate's PEM private key" },
   { path: ["consumers", each(), "credentials", "jwt", each(), "secret"], kind: "value", hint: "give the HMAC secret" },
   { path: ["consumers", each(), "credentials", "basic_auth", each(), "password_hash"], kind: "value", hint: "give the scrypt hash, or add the credential again with its password" },
   { path: ["consumers", each(), "credentials", "key_auth", each(), "key_hash"], kind: "value", hint: "give the key's sha256 hash, or create a new key" },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PEM_CERT } from "./certificate.ts";
+import { PEM_CERT, PrivateKeyPemSchema } from "./certificate.ts";
 import { DurationMs } from "./duration.ts";
 import { LabelsSchema, NameSchema } from "./names.ts";
 import { RetriesSchema } from "./retries.ts";
@@ -106,14 +106,15 @@ export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
 
 /**
  * Istio DestinationRule trafficPolicy.tls: how the gateway speaks to the targets. SIMPLE is TLS
- * with the server's certificate checked; MUTUAL and ISTIO_MUTUAL would need client certificates,
- * which the gateway does not hold, so they are refused rather than sent as plain TLS.
+ * with the server's certificate checked; MUTUAL also presents a client certificate (mTLS to
+ * upstreams that require one). ISTIO_MUTUAL needs certificates issued by Istio's mesh CA, which
+ * the gateway does not get, so it is refused rather than sent as plain TLS.
  */
 export const UpstreamTlsSchema = z.object({
-  mode: z.enum(["DISABLE", "SIMPLE"], {
-    error: (issue) => issue.input === "MUTUAL" || issue.input === "ISTIO_MUTUAL"
-      ? `${issue.input} is not supported: the gateway has no client certificate to present (use SIMPLE or DISABLE)`
-      : "Mode must be DISABLE or SIMPLE",
+  mode: z.enum(["DISABLE", "SIMPLE", "MUTUAL"], {
+    error: (issue) => issue.input === "ISTIO_MUTUAL"
+      ? "ISTIO_MUTUAL is not supported: the gateway holds no Istio-issued certificate (use MUTUAL with clientCertificate and privateKey, SIMPLE or DISABLE)"
+      : "Mode must be DISABLE, SIMPLE or MUTUAL",
   }),
   /** Server name sent in the handshake and checked in the certificate; default: the target's host (none for an IP). */
   sni: z.string().min(1).max(253).optional(),
@@ -127,6 +128,16 @@ export const UpstreamTlsSchema = z.object({
   caCertificates: z.string().max(262_144).regex(PEM_CERT, "PEM certificates (-----BEGIN CERTIFICATE-----)").optional(),
   /** When set, the upstream's certificate must carry one of these (DNS names, IPs or URIs) instead of the host name. */
   subjectAltNames: z.array(z.string().min(1).max(1024)).min(1, "List at least one name, or leave subjectAltNames out").optional(),
+  /** MUTUAL: the certificate the gateway presents (PEM, leaf first, then intermediates; inline where Istio names a file). */
+  clientCertificate: z.string().max(65_536).regex(PEM_CERT, "A PEM certificate (-----BEGIN CERTIFICATE-----)").optional(),
+  /** MUTUAL: the client certificate's private key (PEM, unencrypted). A secret: viewers see it redacted. */
+  privateKey: PrivateKeyPemSchema.optional(),
+}).superRefine((tls, ctx) => {
+  const mutual = tls.mode === "MUTUAL";
+  for (const field of ["clientCertificate", "privateKey"] as const) {
+    if (mutual && tls[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `MUTUAL needs ${field === "privateKey" ? "the client certificate's private key" : "a client certificate"} (PEM)` });
+    if (!mutual && tls[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "Only used with mode MUTUAL" });
+  }
 });
 export type UpstreamTls = z.infer<typeof UpstreamTlsSchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GatewayConfigSchema, toFieldErrors } from "./index.ts";
+import { GatewayConfigSchema, REDACTED_SECRET, redactSecrets, toFieldErrors } from "./index.ts";
+import { makeTestCertificate } from "./testing/test-certificates.ts";
 
 const service = (tls: unknown, subsetTls?: unknown) => ({
   services: [{
@@ -19,14 +20,33 @@ describe("trafficPolicy.tls in the config schema", () => {
     expect(config.services[0]!.subsets[0]!.trafficPolicy?.tls).toEqual({ mode: "DISABLE", insecureSkipVerify: false });
   });
 
-  it("refuses MUTUAL and ISTIO_MUTUAL with a field error that says why, also in a subset", () => {
+  it("takes MUTUAL with a client certificate and key, refuses it without them, and refuses ISTIO_MUTUAL with a field error that says why", () => {
+    const cert = makeTestCertificate("client.test");
+    const mutual = GatewayConfigSchema.parse(service({ mode: "MUTUAL", clientCertificate: cert.cert, privateKey: cert.key }));
+    expect(mutual.services[0]!.trafficPolicy?.tls).toMatchObject({ mode: "MUTUAL", clientCertificate: cert.cert, privateKey: cert.key });
     expect(errorsOf(service({ mode: "MUTUAL" }))).toEqual([
-      { path: "services.0.trafficPolicy.tls.mode", message: expect.stringContaining("MUTUAL is not supported: the gateway has no client certificate") },
+      { path: "services.0.trafficPolicy.tls.clientCertificate", message: "MUTUAL needs a client certificate (PEM)" },
+      { path: "services.0.trafficPolicy.tls.privateKey", message: "MUTUAL needs the client certificate's private key (PEM)" },
+    ]);
+    expect(errorsOf(service({ mode: "SIMPLE", clientCertificate: cert.cert, privateKey: "not a key" })).map((e) => [e.path, e.message])).toEqual([
+      ["services.0.trafficPolicy.tls.privateKey", "A PEM private key (-----BEGIN PRIVATE KEY-----)"],
+      ["services.0.trafficPolicy.tls.clientCertificate", "Only used with mode MUTUAL"],
+      ["services.0.trafficPolicy.tls.privateKey", "Only used with mode MUTUAL"],
     ]);
     expect(errorsOf(service({ mode: "SIMPLE" }, { mode: "ISTIO_MUTUAL" }))).toEqual([
       { path: "services.0.subsets.0.trafficPolicy.tls.mode", message: expect.stringContaining("ISTIO_MUTUAL is not supported") },
     ]);
-    expect(errorsOf(service({ mode: "simple" }))[0]).toMatchObject({ path: "services.0.trafficPolicy.tls.mode", message: "Mode must be DISABLE or SIMPLE" });
+    expect(errorsOf(service({ mode: "simple" }))[0]).toMatchObject({ path: "services.0.trafficPolicy.tls.mode", message: "Mode must be DISABLE, SIMPLE or MUTUAL" });
+  });
+
+  it("redacts the client key for viewers, and refuses a config that carries the redacted key", () => {
+    const cert = makeTestCertificate("client.test");
+    const config = GatewayConfigSchema.parse(service({ mode: "MUTUAL", clientCertificate: cert.cert, privateKey: cert.key }, { mode: "MUTUAL", clientCertificate: cert.cert, privateKey: cert.key }));
+    const redacted = redactSecrets(config);
+    expect(redacted.services[0]!.trafficPolicy?.tls?.privateKey).toBe(REDACTED_SECRET);
+    expect(redacted.services[0]!.subsets[0]!.trafficPolicy?.tls?.privateKey).toBe(REDACTED_SECRET);
+    expect(redacted.services[0]!.trafficPolicy?.tls?.clientCertificate).toBe(cert.cert);
+    expect(errorsOf(redacted).map((e) => e.path)).toEqual(["services.0.trafficPolicy.tls.privateKey", "services.0.subsets.0.trafficPolicy.tls.privateKey"]);
   });
 
   it("refuses caCertificates that are not PEM certificates, and an empty subjectAltNames list", () => {

@@ -7,7 +7,7 @@ import { buildRouteIndex } from "./route-index.ts";
 
 /** Below this many entries a linear scan beats the index lookup. */
 const INDEX_FROM_ENTRIES = 16;
-import { checkUpstreamCaCertificates, resolveUpstreamTls } from "./upstream-tls.ts";
+import { checkUpstreamTls, resolveUpstreamTls } from "./upstream-tls.ts";
 import { mergePolicy, resolveHashKey, resolveOutlier, resolvePool, resolveRetry } from "./resolve-policy.ts";
 import type {
   CompiledCondition,
@@ -56,7 +56,7 @@ export function compileConfig(config: GatewayConfig): CompiledConfig {
   // The gateway builds its TLS contexts from these; a key that doesn't fit is refused here.
   checkCertificates(config.certificates ?? []);
   // Upstream CAs are parsed for every service and subset, also those no route sends to yet.
-  checkUpstreamCaCertificates(config.services);
+  checkUpstreamTls(config.services);
   const redirect = config.settings?.httpsRedirect;
 
   const sorted = entries.map((e) => e.entry);

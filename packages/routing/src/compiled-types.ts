@@ -80,7 +80,7 @@ export interface CompiledPoolLimits {
   readonly maxConcurrentStreams: number;
 }
 
-/** Istio trafficPolicy.tls SIMPLE, resolved; the gateway turns it into its TLS options once per pool. */
+/** Istio trafficPolicy.tls SIMPLE or MUTUAL, resolved; the gateway turns it into its TLS options once per pool. */
 export interface CompiledUpstreamTls {
   /** Server name to send and check; null: the target's host (no SNI for an IP literal). */
   readonly sni: string | null;
@@ -89,7 +89,9 @@ export interface CompiledUpstreamTls {
   readonly ca: string | null;
   /** The certificate must carry one of these instead of the host name; null: the host name is checked. */
   readonly subjectAltNames: readonly string[] | null;
-  /** Identity of these settings (CA by digest), part of the connection pool key. */
+  /** MUTUAL: the client certificate (PEM) and its private key; null with SIMPLE. */
+  readonly clientCertificate: { readonly cert: string; readonly key: string } | null;
+  /** Identity of these settings (CA and client certificate by digest), part of the connection pool key. */
   readonly key: string;
 }
 

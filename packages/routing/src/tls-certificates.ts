@@ -8,22 +8,24 @@ import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
  * run, `switchyard validate`, the gateway's own check) and never replaces the running config.
  */
 export function checkCertificates(certificates: readonly Certificate[]): void {
-  certificates.forEach((c, i) => {
-    const at = `certificates.${i}`;
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(c.cert);
-    } catch (e) {
-      throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, `${at}.cert`, `The certificate does not parse: ${(e as Error).message}`);
-    }
-    let key;
-    try {
-      key = createPrivateKey(c.key);
-    } catch (e) {
-      throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, `${at}.key`, `The private key does not parse: ${(e as Error).message}`);
-    }
-    if (!cert.checkPrivateKey(key)) {
-      throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, `${at}.key`, `The private key does not belong to the certificate (${cert.subject.replace(/\n/g, ", ")})`);
-    }
-  });
+  certificates.forEach((c, i) => checkKeyPair(c.cert, c.key, `certificates.${i}.cert`, `certificates.${i}.key`));
+}
+
+/** The certificate and the key parse, and the key belongs to the certificate; else a field error at the one that fails. */
+export function checkKeyPair(certPem: string, keyPem: string, certAt: string, keyAt: string): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch (e) {
+    throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, certAt, `The certificate does not parse: ${(e as Error).message}`);
+  }
+  let key;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch (e) {
+    throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, keyAt, `The private key does not parse: ${(e as Error).message}`);
+  }
+  if (!cert.checkPrivateKey(key)) {
+    throw new ConfigCompileError(CompileErrorCode.InvalidCertificate, keyAt, `The private key does not belong to the certificate (${cert.subject.replace(/\n/g, ", ")})`);
+  }
 }

@@ -57,4 +57,16 @@ describe("upstream TLS at compile time", () => {
       path: "services.0.subsets.0.trafficPolicy.tls.caCertificates", message: expect.stringContaining("Certificate 2 does not parse"),
     });
   });
+
+  it("MUTUAL carries the client certificate, keys pools by it, and refuses a key that does not belong to it", () => {
+    const client = makeTestCertificate("client.test", ["client.test"], 30);
+    const other = makeTestCertificate("other-client.test", ["other-client.test"], 30);
+    const mutual = (c: { cert: string; key: string }) => ({ mode: "MUTUAL", caCertificates: ca, clientCertificate: c.cert, privateKey: c.key });
+    const table = compileConfig(parseTestConfig(config(mutual(client), mutual(other))));
+    expect(table.destinations[0]!.tls!.clientCertificate).toEqual({ cert: client.cert, key: client.key });
+    expect(table.destinations[0]!.tls!.key).not.toBe(table.destinations[1]!.tls!.key);
+    expect(compileError(config({ mode: "DISABLE" }, { ...mutual(client), privateKey: other.key }))).toMatchObject({
+      code: CompileErrorCode.InvalidCertificate, path: "services.0.subsets.0.trafficPolicy.tls.privateKey", message: expect.stringContaining("does not belong to the certificate"),
+    });
+  });
 });

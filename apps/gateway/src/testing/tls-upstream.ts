@@ -15,6 +15,8 @@ export interface TlsRequestSeen {
   servername: string | null;
   httpVersion: string;
   bodyBytes: number;
+  /** CN of the client certificate the gateway presented; null: none. */
+  clientCn: string | null;
 }
 
 export interface TlsUpstream {
@@ -29,17 +31,23 @@ export interface TlsUpstream {
 /**
  * An HTTPS (or, with `http2`, HTTP/2 over TLS) upstream on 127.0.0.1 presenting `cert`: answers
  * every request with JSON `{ path, servername, bodyBytes }` once its body is read, and records it;
- * over HTTP/1.1 it also takes WebSocket upgrades.
+ * over HTTP/1.1 it also takes WebSocket upgrades. With `clientCa`, a client must present a
+ * certificate issued by it (mTLS) or the handshake fails.
  */
-export async function startTlsUpstream(cert: TestCertificate, options: { http2?: boolean } = {}): Promise<TlsUpstream> {
+export async function startTlsUpstream(cert: TestCertificate, options: { http2?: boolean; clientCa?: string } = {}): Promise<TlsUpstream> {
   const seen: TlsRequestSeen[] = [];
   const handshakes = new Map<string, number>();
   const handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
     let bodyBytes = 0;
     req.on("data", (c: Buffer) => { bodyBytes += c.length; });
     req.on("end", () => {
-      const servername = (req.socket as TLSSocket).servername;
-      const entry = { path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null, httpVersion: req.httpVersion, bodyBytes };
+      const socket = req.socket as TLSSocket;
+      const servername = socket.servername;
+      const clientCn = socket.getPeerCertificate().subject?.CN;
+      const entry = {
+        path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null, httpVersion: req.httpVersion, bodyBytes,
+        clientCn: typeof clientCn === "string" ? clientCn : null,
+      };
       seen.push(entry);
       const body = JSON.stringify(entry);
       // Both response kinds take the same calls; the union's overloads just don't say so.
@@ -48,9 +56,8 @@ export async function startTlsUpstream(cert: TestCertificate, options: { http2?:
       out.end(body);
     });
   };
-  const server: Server | Http2SecureServer = options.http2
-    ? createSecureServer({ cert: cert.cert, key: cert.key }, handler)
-    : createServer({ cert: cert.cert, key: cert.key }, handler);
+  const tls = { cert: cert.cert, key: cert.key, ...(options.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: options.clientCa } : {}) };
+  const server: Server | Http2SecureServer = options.http2 ? createSecureServer(tls, handler) : createServer(tls, handler);
   server.on("secureConnection", (socket: TLSSocket) => {
     const sni = typeof socket.servername === "string" ? socket.servername : "";
     handshakes.set(sni, (handshakes.get(sni) ?? 0) + 1);

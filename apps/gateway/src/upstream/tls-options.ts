@@ -5,12 +5,13 @@ import type { CompiledUpstreamTls } from "@switchyard/routing";
 /** What every TLS connection to one target is opened with; built when a pool is made, never per request. */
 export type UpstreamTlsOptions = Readonly<ConnectionOptions>;
 
-/** One secure context per CA bundle, so the PEM is parsed once, not at each handshake. */
+/** One secure context per CA bundle and client certificate, so the PEM is parsed once, not at each handshake. */
 const contexts = new WeakMap<CompiledUpstreamTls, SecureContext>();
 const optionsByHost = new WeakMap<CompiledUpstreamTls, Map<string, UpstreamTlsOptions>>();
 
 /**
- * TLS options for connecting to `host` under `tls` (Istio trafficPolicy.tls SIMPLE): SNI is the
+ * TLS options for connecting to `host` under `tls` (Istio trafficPolicy.tls SIMPLE, or MUTUAL
+ * with the client certificate in the secure context): SNI is the
  * configured name, else the host unless it is an IP literal (which SNI can't carry); the
  * certificate is checked against the given CAs (else Node's) and against subjectAltNames when
  * set, else against the server name.
@@ -23,9 +24,14 @@ export function upstreamTlsOptions(tls: CompiledUpstreamTls, host: string): Upst
   const bare = host.startsWith("[") ? host.slice(1, -1) : host;
   const servername = tls.sni ?? (isIP(bare) === 0 ? bare : undefined);
   let secureContext: SecureContext | undefined;
-  if (tls.ca !== null) {
+  const client = tls.clientCertificate;
+  if (tls.ca !== null || client !== null) {
     secureContext = contexts.get(tls);
-    if (secureContext === undefined) { secureContext = createSecureContext({ ca: tls.ca }); contexts.set(tls, secureContext); }
+    if (secureContext === undefined) {
+      // Without a CA bundle of its own the context keeps Node's bundled CAs.
+      secureContext = createSecureContext({ ...(tls.ca !== null ? { ca: tls.ca } : {}), ...(client !== null ? { cert: client.cert, key: client.key } : {}) });
+      contexts.set(tls, secureContext);
+    }
   }
   const options: UpstreamTlsOptions = Object.freeze({
     ...(servername !== undefined ? { servername } : {}),

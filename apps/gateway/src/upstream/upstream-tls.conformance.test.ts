@@ -19,6 +19,8 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   let h2up: TlsUpstream;
   let unverifiable: TlsUpstream;
   let subsetOnly: TlsUpstream;
+  let mutualUp: TlsUpstream;
+  let clientCert: TestCertificate;
   let plain: Server;
   let plainHits = 0;
   let gw: RunningGateway;
@@ -26,7 +28,10 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
 
   beforeAll(async () => {
     cert = makeTestCertificate(SNI);
-    [up, h2up, unverifiable, subsetOnly] = await Promise.all([startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert), startTlsUpstream(cert)]);
+    clientCert = makeTestCertificate("gateway-client");
+    [up, h2up, unverifiable, subsetOnly, mutualUp] = await Promise.all([
+      startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert), startTlsUpstream(cert), startTlsUpstream(cert, { clientCa: clientCert.cert }),
+    ]);
     plain = createServer((_req, res) => { plainHits++; res.end("plain"); });
     await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
     const target = (labels: Record<string, string> = {}) => [{ host: "127.0.0.1", port: up.port, labels }];
@@ -64,6 +69,8 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
           subsets: [{ name: "tls", labels: { tier: "tls" }, trafficPolicy: { tls: trusted } }],
           healthCheck: { path: "/health", intervalMs: 50, timeoutMs: 500, unhealthyThreshold: 1 },
         },
+        { name: "mutual", targets: [{ host: "127.0.0.1", port: mutualUp.port }], trafficPolicy: { tls: { ...trusted, mode: "MUTUAL", clientCertificate: clientCert.cert, privateKey: clientCert.key } } },
+        { name: "mutual-without-cert", targets: [{ host: "127.0.0.1", port: mutualUp.port }], trafficPolicy: { tls: trusted } },
         {
           name: "h2", targets: [{ host: "127.0.0.1", port: h2up.port }],
           trafficPolicy: { tls: trusted, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
@@ -72,6 +79,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
       routes: [
         route("trusted", "trusted"), route("untrusted", "untrusted"), route("untrusted-retried", "untrusted-retried"), route("skip-verify", "skip-verify"),
         route("wrong-san", "wrong-san"), route("right-san", "right-san"),
+        route("mutual", "mutual"), route("mutual-without-cert", "mutual-without-cert"),
         route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"), route("plain-text", "plain-text"),
         { ...route("mirrored", "skip-verify"), rules: [{ destinations: [{ service: "skip-verify" }], mirror: { service: "trusted" } }] },
       ],
@@ -83,7 +91,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     await client?.close();
     await gw?.stop();
     plain?.closeAllConnections();
-    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), subsetOnly?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
+    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), subsetOnly?.close(), mutualUp?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
   });
 
   const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
@@ -106,6 +114,20 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
 
   it("a failed certificate check is a connect failure: connect-failure retries apply (503 URX once exhausted)", async () => {
     await expectRefused("/untrusted-retried/a", "URX");
+  });
+
+  it("MUTUAL presents the client certificate: 200 from an upstream that requires one, also for a streamed body", async () => {
+    const res = await send(client, "/mutual/a");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ path: "/mutual/a", servername: SNI, clientCn: "gateway-client" });
+    // Over 64 KB: streamed through undici's connector, which must present it too.
+    const streamed = await send(client, "/mutual/upload", { method: "POST", body: Buffer.alloc(100_000, 1) });
+    expect(streamed.status).toBe(200);
+    expect(streamed.json).toMatchObject({ bodyBytes: 100_000, clientCn: "gateway-client" });
+  });
+
+  it("SIMPLE to an upstream that requires a client certificate: 503 UF, never reached", async () => {
+    await expectRefused("/mutual-without-cert/a", "UF", () => mutualUp.seen.filter((s) => s.path === "/mutual-without-cert/a").length);
   });
 
   it("insecureSkipVerify: 200 from a self-signed upstream; no SNI for an IP-literal target", async () => {

@@ -5,8 +5,8 @@ import { getService, listServices } from "./list-services.ts";
 import { upsertService } from "./upsert-service.ts";
 
 export const serviceRouter = router({
-  list: authedProcedure.query(({ ctx }) => listServices({ db: ctx.db })),
-  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getService({ db: ctx.db, name: input.name })),
+  list: authedProcedure.query(({ ctx }) => listServices({ db: ctx.db, role: ctx.session.role })),
+  get: authedProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => getService({ db: ctx.db, role: ctx.session.role, name: input.name })),
 
   // `service` is validated by the service function so error paths are relative to the service.
   upsert: editorProcedure

@@ -18,7 +18,9 @@ export interface KongExport { document: Record<string, unknown>; warnings: strin
 export function exportKong(config: GatewayConfig): KongExport {
   const warnings: string[] = [];
   const upstreams: Record<string, unknown>[] = [];
-  const services = config.services.map((s) => kongService(s, upstreams, warnings));
+  /** Client certificates of MUTUAL services, as Kong certificate entities the services point at. */
+  const clientCertificates: Record<string, unknown>[] = [];
+  const services = config.services.map((s) => kongService(s, upstreams, clientCertificates, warnings));
   const byName = new Map(services.map((s) => [s.name as string, s]));
   const globalRedirect = config.settings?.httpsRedirect;
   if (globalRedirect && globalRedirect.hosts.length > 0) {
@@ -67,7 +69,10 @@ export function exportKong(config: GatewayConfig): KongExport {
     };
   });
   // Kong nests the SNI names in each certificate.
-  const certificates = (config.certificates ?? []).map((c) => ({ cert: c.cert, key: c.key, tags: [c.name], snis: c.hosts.map((name) => ({ name })) }));
+  const certificates = [
+    ...(config.certificates ?? []).map((c) => ({ cert: c.cert, key: c.key, tags: [c.name], snis: c.hosts.map((name) => ({ name })) })),
+    ...clientCertificates,
+  ];
   return {
     document: {
       _format_version: "3.0",
@@ -97,16 +102,32 @@ function kongOpentelemetry(tracing: Tracing, warnings: string[]): Record<string,
   };
 }
 
-function kongService(s: Service, upstreams: Record<string, unknown>[], warnings: string[]): Record<string, unknown> {
+/**
+ * A UUID-shaped id derived from `text` (Kong ids are UUIDs): the same config exports the same
+ * ids, so an export diffs cleanly against the last one. Four FNV-1a passes with different seeds.
+ */
+function stableUuid(text: string): string {
+  let hex = "";
+  for (const seed of [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b]) {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    hex += h.toString(16).padStart(8, "0");
+  }
+  // Version 5 and the RFC 4122 variant, so the id validates as a UUID.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function kongService(s: Service, upstreams: Record<string, unknown>[], clientCertificates: Record<string, unknown>[], warnings: string[]): Record<string, unknown> {
   const timeouts = s.trafficPolicy?.timeouts;
   const common = {
     name: s.name,
     ...(timeouts?.connectMs !== undefined ? { connect_timeout: timeouts.connectMs } : {}),
     ...(timeouts?.requestMs !== undefined ? { read_timeout: timeouts.requestMs } : {}),
     routes: [] as unknown[],
-  } as { name: string; routes: unknown[]; tls_verify?: boolean };
+  } as { name: string; routes: unknown[]; tls_verify?: boolean; client_certificate?: { id: string } };
   if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
-  const tls = s.trafficPolicy?.tls?.mode === "SIMPLE" ? s.trafficPolicy.tls : null;
+  const mode = s.trafficPolicy?.tls?.mode;
+  const tls = mode === "SIMPLE" || mode === "MUTUAL" ? s.trafficPolicy!.tls! : null;
   const protocol = tls === null ? "http" : "https";
   if (s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy === "UPGRADE") {
     warnings.push(`service ${s.name}: HTTP/2 to the targets has no Kong equivalent besides protocol grpc; exported as ${protocol}`);
@@ -116,6 +137,11 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], warnings:
     common.tls_verify = !tls.insecureSkipVerify;
     const dropped = [tls.sni !== undefined ? "sni" : "", tls.caCertificates !== undefined ? "caCertificates" : "", tls.subjectAltNames !== undefined ? "subjectAltNames" : ""].filter(Boolean);
     if (dropped.length) warnings.push(`service ${s.name}: tls ${dropped.join(", ")} have no Kong service field; not exported (Kong trusts its configured CAs and sends the host as SNI)`);
+    if (tls.clientCertificate !== undefined && tls.privateKey !== undefined) {
+      const id = stableUuid(`client-certificate:${s.name}`);
+      clientCertificates.push({ id, cert: tls.clientCertificate, key: tls.privateKey, tags: [`${s.name}-client`] });
+      common.client_certificate = { id };
+    }
   }
   const lb = s.trafficPolicy?.loadBalancer?.type;
   if (s.targets.length === 1 && !lb) return { ...common, url: `${protocol}://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };

@@ -35,14 +35,15 @@ export function importTrafficPolicy(policy: Doc, where: string, warnings: string
 /**
  * ClientTLSSettings → ours. File paths (caCertificates, client certificates) and secrets
  * (credentialName) can't be read from here: they are named in warnings. MUTUAL modes become
- * SIMPLE with a warning (the gateway has no client certificate), never plain text.
+ * SIMPLE with a warning (their client certificate is a file or Istio's), never plain text; our
+ * MUTUAL takes the certificate and key as PEM text.
  */
 function importTls(tls: Doc, where: string, warnings: string[]): TrafficPolicyInput["tls"] {
   warnUnknown(tls, ["mode", "sni", "insecureSkipVerify", "subjectAltNames", "caCertificates", "credentialName", "clientCertificate", "privateKey", "caCrl"], where, warnings);
   const mode = asString(tls.mode) ?? "DISABLE";
   if (mode === "DISABLE") return { mode: "DISABLE" };
   if (mode === "MUTUAL" || mode === "ISTIO_MUTUAL") {
-    warnings.push(`${where}: mode ${mode} is imported as SIMPLE: client certificates are not supported, so an upstream that requires one will refuse the handshake`);
+    warnings.push(`${where}: mode ${mode} is imported as SIMPLE: its client certificate can't be read from here, so an upstream that requires one will refuse the handshake (set mode MUTUAL with clientCertificate and privateKey as PEM text)`);
   } else if (mode !== "SIMPLE") {
     warnings.push(`${where}: mode ${JSON.stringify(tls.mode)} is not DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL; imported as SIMPLE`);
   }

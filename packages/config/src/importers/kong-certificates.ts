@@ -4,11 +4,14 @@ import { asArray, asString, isObject, toName, warnUnknown, type Doc } from "./im
 /**
  * Kong `certificates` (cert, key, nested `snis`) plus top-level `snis` that point at a
  * certificate by id → our certificates with their SNI hosts. Kong's own default certificate is
- * not part of a declarative file; ours is the first certificate listed.
+ * not part of a declarative file; ours is the first certificate listed. `clientOnly`: ids of
+ * certificates that services present to upstreams; without SNIs of their own they are not
+ * offered by the HTTPS listener.
  */
-export function importKongCertificates(doc: Doc, warnings: string[]): CertificateInput[] {
+export function importKongCertificates(doc: Doc, warnings: string[], clientOnly: ReadonlySet<string> = new Set()): CertificateInput[] {
   const out: CertificateInput[] = [];
   const byId = new Map<string, CertificateInput>();
+  const ids = new Map<CertificateInput, string>();
   const names = new Set<string>();
   asArray(doc.certificates).filter(isObject).forEach((c, i) => {
     const where = `certificate ${asString(c.id) ?? i}`;
@@ -23,7 +26,7 @@ export function importKongCertificates(doc: Doc, warnings: string[]): Certificat
     names.add(name);
     const entry: CertificateInput = { name, hosts, cert, key };
     out.push(entry);
-    if (asString(c.id)) byId.set(asString(c.id)!, entry);
+    if (asString(c.id)) { byId.set(asString(c.id)!, entry); ids.set(entry, asString(c.id)!); }
   });
   for (const s of asArray(doc.snis).filter(isObject)) {
     const ref = isObject(s.certificate) ? asString(s.certificate.id) : asString(s.certificate);
@@ -32,5 +35,5 @@ export function importKongCertificates(doc: Doc, warnings: string[]): Certificat
     if (!host || !cert) { warnings.push(`sni ${host ?? "?"}: its certificate ${ref ?? "?"} is not in the file; skipped`); continue; }
     (cert.hosts ??= []).push(host);
   }
-  return out;
+  return out.filter((c) => !(clientOnly.has(ids.get(c) ?? "") && (c.hosts ?? []).length === 0));
 }

@@ -23,6 +23,8 @@ export function importKong(doc: Doc): ImportedConfig {
 
   const services: ServiceInput[] = [];
   const routes: RouteInput[] = [];
+  /** Certificates services present to their upstreams (client_certificate). */
+  const clientCertificateIds = new Set<string>();
   const pluginSources: { plugin: Doc; scope: KongPluginScope }[] = [];
 
   for (const s of asArray(doc.services).filter(isObject)) {
@@ -55,7 +57,7 @@ export function importKong(doc: Doc): ImportedConfig {
     if (readTimeout !== undefined || typeof s.connect_timeout === "number") {
       service.trafficPolicy = { ...service.trafficPolicy, timeouts: { ...(typeof s.connect_timeout === "number" ? { connectMs: s.connect_timeout } : {}), ...(readTimeout !== undefined ? { requestMs: readTimeout } : {}) } };
     }
-    if (tls) service.trafficPolicy = { ...service.trafficPolicy, tls: importKongTls(s, where, warnings) };
+    if (tls) service.trafficPolicy = { ...service.trafficPolicy, tls: importKongTls(s, doc, where, warnings, clientCertificateIds) };
     if (grpc) {
       const pool = service.trafficPolicy?.connectionPool;
       service.trafficPolicy = { ...service.trafficPolicy, connectionPool: { ...pool, http: { ...pool?.http, h2UpgradePolicy: "UPGRADE" } } };
@@ -75,7 +77,7 @@ export function importKong(doc: Doc): ImportedConfig {
     pluginSources.push({ plugin: p, scope });
   }
   const extras = importKongPlugins(pluginSources, asArray(doc.consumers).filter(isObject), warnings);
-  const certificates = importKongCertificates(doc, warnings);
+  const certificates = importKongCertificates(doc, warnings, clientCertificateIds);
   return { format: "kong", config: { services, routes, ...extras, ...(certificates.length ? { certificates } : {}) }, warnings, servicesWithoutTargets: [] };
 }
 
@@ -133,16 +135,24 @@ function importProtocols(r: Doc, where: string, warnings: string[]): { status: 3
 
 /**
  * TLS of an https/grpcs service. The certificate is checked unless `tls_verify: false` (Kong
- * itself checks only with `tls_verify: true`, or nginx's proxy_ssl_verify on).
+ * itself checks only with `tls_verify: true`, or nginx's proxy_ssl_verify on). A
+ * `client_certificate` found among the file's certificates makes it MUTUAL (mTLS to the upstream).
  */
-function importKongTls(s: Doc, where: string, warnings: string[]): NonNullable<NonNullable<ServiceInput["trafficPolicy"]>["tls"]> {
+function importKongTls(s: Doc, doc: Doc, where: string, warnings: string[], clientCertificateIds: Set<string>): NonNullable<NonNullable<ServiceInput["trafficPolicy"]>["tls"]> {
   if (s.ca_certificates !== undefined && s.ca_certificates !== null) {
     warnings.push(`${where}: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)`);
   }
-  if (s.client_certificate !== undefined && s.client_certificate !== null) {
-    warnings.push(`${where}: client_certificate (mutual TLS to the upstream) is not supported; the service is imported with TLS but no client certificate`);
+  const tls = { ...(s.tls_verify === false ? { insecureSkipVerify: true } : {}) };
+  if (s.client_certificate === undefined || s.client_certificate === null) return { mode: "SIMPLE", ...tls };
+  const ref = isObject(s.client_certificate) ? asString(s.client_certificate.id) : asString(s.client_certificate);
+  const entity = asArray(doc.certificates).filter(isObject).find((c) => ref !== undefined && asString(c.id) === ref);
+  const cert = entity && asString(entity.cert), key = entity && asString(entity.key);
+  if (!ref || !cert || !key) {
+    warnings.push(`${where}: client_certificate ${ref ?? "?"} is not among the file's certificates; the service is imported with TLS but no client certificate`);
+    return { mode: "SIMPLE", ...tls };
   }
-  return { mode: "SIMPLE", ...(s.tls_verify === false ? { insecureSkipVerify: true } : {}) };
+  clientCertificateIds.add(ref);
+  return { mode: "MUTUAL", clientCertificate: cert, privateKey: key, ...tls };
 }
 
 function serviceTarget(s: Doc): { protocol: string; host: string; port: number; path: string | undefined } {

@@ -132,15 +132,37 @@ describe("TLS to upstreams in imports and exports", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("Kong ca_certificates and client_certificate are named in warnings", () => {
+  it("Kong ca_certificates are named in a warning, and so is a client_certificate that is not in the file", () => {
     const { warnings } = ok(stringify({
       _format_version: "3.0",
       services: [{ name: "a", url: "https://api.internal", ca_certificates: ["ca-id"], client_certificate: { id: "cc" } }],
     }));
     expect(warnings).toEqual([
       "service a: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)",
-      "service a: client_certificate (mutual TLS to the upstream) is not supported; the service is imported with TLS but no client certificate",
+      "service a: client_certificate cc is not among the file's certificates; the service is imported with TLS but no client certificate",
     ]);
+  });
+
+  it("Kong client_certificate becomes MUTUAL with that certificate (not offered by the listener), and exports back to it", () => {
+    const id = "0b3c7b52-51d2-4f0a-9f3e-1c2d3e4f5a6b";
+    const { config, warnings } = ok(stringify({
+      _format_version: "3.0",
+      certificates: [{ id, cert: CERT, key: KEY }],
+      services: [{ name: "a", url: "https://api.internal", client_certificate: id }, { name: "b", url: "https://b.internal", client_certificate: { id } }],
+    }));
+    expect(warnings).toEqual([]);
+    expect(config.services.map((s) => s.trafficPolicy?.tls)).toEqual([
+      { mode: "MUTUAL", clientCertificate: CERT, privateKey: KEY, insecureSkipVerify: false },
+      { mode: "MUTUAL", clientCertificate: CERT, privateKey: KEY, insecureSkipVerify: false },
+    ]);
+    expect(config.certificates ?? []).toEqual([]);
+    const { document } = exportKong(config);
+    const exported = document as { services: { name: string; client_certificate?: { id: string } }[]; certificates: { id?: string; cert: string; key: string }[] };
+    expect(exported.services.map((s) => s.client_certificate?.id)).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), expect.any(String)]);
+    expect(exported.certificates.map((c) => c.id)).toEqual(exported.services.map((s) => s.client_certificate!.id));
+    const again = ok(stringify(document));
+    expect(again.config.services.map((s) => s.trafficPolicy?.tls?.mode)).toEqual(["MUTUAL", "MUTUAL"]);
+    expect(again.config.certificates ?? []).toEqual([]);
   });
 
   it("Istio DestinationRule trafficPolicy.tls, for the service and per subset; a caCertificates file is skipped with a warning", () => {

@@ -7,7 +7,7 @@ import { FieldErrorText, useFieldAria } from "@/components/route-editor/field-er
 import { cn } from "@/lib/cn.ts";
 import { PemField } from "@/components/certificates/pem-field.tsx";
 import { RecordInput } from "./record-input.tsx";
-import { humanize, isPemField, type FieldShape } from "./schema-shape.ts";
+import { humanize, pemFieldHints, type FieldShape } from "./schema-shape.ts";
 import { Switch } from "./switch.tsx";
 import { TagInput } from "./tag-input.tsx";
 
@@ -45,10 +45,11 @@ function Field({ name, shape, optional, defaultValue, value, path, onChange }: {
     );
   }
 
-  if (shape.kind === "string" && isPemField(name)) {
+  const pem = shape.kind === "string" ? pemFieldHints(name) : null;
+  if (pem !== null) {
     return (
       <PemField id={id} label={label} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v.trim() === "" ? undefined : v)}
-        placeholder="-----BEGIN CERTIFICATE-----" hint={optional ? "Optional; left empty, the usual public CAs are trusted." : undefined} path={path} testId={testIdOf(path)} />
+        placeholder={pem.placeholder} hint={optional ? pem.whenEmpty : undefined} path={path} testId={testIdOf(path)} />
     );
   }
 

@@ -111,13 +111,26 @@ const LABELS: Record<string, string> = {
   insecureSkipVerify: "Skip certificate verification (insecureSkipVerify)",
   caCertificates: "CA certificates (PEM)",
   subjectAltNames: "Subject alt names the certificate must carry",
+  clientCertificate: "Client certificate (PEM, MUTUAL)",
+  privateKey: "Client certificate's private key (PEM, MUTUAL)",
 };
 
-/** String fields that hold PEM text: edited in a text area that also takes a file. */
-const PEM_KEYS = new Set(["caCertificates"]);
+/** How a string field that holds PEM text is offered (a text area that also takes a file). */
+export interface PemFieldHints {
+  placeholder: string;
+  /** Shown under an optional field. */
+  whenEmpty: string;
+}
 
-export function isPemField(key: string): boolean {
-  return PEM_KEYS.has(key);
+const PEM_FIELDS: Record<string, PemFieldHints> = {
+  caCertificates: { placeholder: "-----BEGIN CERTIFICATE-----", whenEmpty: "Optional; left empty, the usual public CAs are trusted." },
+  clientCertificate: { placeholder: "-----BEGIN CERTIFICATE-----", whenEmpty: "With mode MUTUAL: the certificate the gateway presents to the targets." },
+  privateKey: { placeholder: "-----BEGIN PRIVATE KEY-----", whenEmpty: "With mode MUTUAL: the client certificate's key, unencrypted. Viewers see it redacted." },
+};
+
+/** The PEM hints of a field, or null when it is not a PEM field. */
+export function pemFieldHints(key: string): PemFieldHints | null {
+  return PEM_FIELDS[key] ?? null;
 }
 
 /** "key_names" / "maxRequestsPerConnection" → "Key names" / "Max requests per connection". */
