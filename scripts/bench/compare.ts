@@ -12,7 +12,7 @@
 // COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100),
 // COMPARE_BODY (POST this JSON text instead of GETs).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
@@ -54,7 +54,27 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not come up`);
 }
 
+/**
+ * A variant from another checkout must load that checkout's packages: with its node_modules
+ * linked to this one's, @switchyard/gateway would resolve here and both variants would run the
+ * same code.
+ */
+function checkOwnPackages(v: Variant): void {
+  if (v.root === undefined) return;
+  const own = realpathSync(v.root);
+  let gateway: string;
+  try {
+    gateway = realpathSync(path.join(v.root, "node_modules/@switchyard/gateway"));
+  } catch {
+    throw new Error(`variant "${v.name}": ${v.root} has no node_modules/@switchyard/gateway; run npm ci there first`);
+  }
+  if (!gateway.startsWith(`${own}${path.sep}`)) {
+    throw new Error(`variant "${v.name}": ${v.root}'s @switchyard/gateway resolves to ${gateway}, outside that checkout; give it its own npm ci`);
+  }
+}
+
 async function main() {
+  variants.forEach(checkOwnPackages);
   const upstream = base;
   if (hasNginx) started.push(startNginx(path.join(dir, "upstream"), 1, upstreamBody(upstream)));
   else started.push(spawn(process.execPath, [path.join(root, "scripts/bench/node-peers.ts"), "upstream", String(upstream)], { stdio: "inherit" }));
