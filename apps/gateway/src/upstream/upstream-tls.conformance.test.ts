@@ -20,6 +20,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   let unverifiable: TlsUpstream;
   let subsetOnly: TlsUpstream;
   let mutualUp: TlsUpstream;
+  let mutualH2: TlsUpstream;
   let clientCert: TestCertificate;
   let plain: Server;
   let plainHits = 0;
@@ -29,8 +30,9 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
   beforeAll(async () => {
     cert = makeTestCertificate(SNI);
     clientCert = makeTestCertificate("gateway-client");
-    [up, h2up, unverifiable, subsetOnly, mutualUp] = await Promise.all([
+    [up, h2up, unverifiable, subsetOnly, mutualUp, mutualH2] = await Promise.all([
       startTlsUpstream(cert), startTlsUpstream(cert, { http2: true }), startTlsUpstream(cert), startTlsUpstream(cert), startTlsUpstream(cert, { clientCa: clientCert.cert }),
+      startTlsUpstream(cert, { http2: true, clientCa: clientCert.cert }),
     ]);
     plain = createServer((_req, res) => { plainHits++; res.end("plain"); });
     await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
@@ -72,6 +74,10 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
         { name: "mutual", targets: [{ host: "127.0.0.1", port: mutualUp.port }], trafficPolicy: { tls: { ...trusted, mode: "MUTUAL", clientCertificate: clientCert.cert, privateKey: clientCert.key } } },
         { name: "mutual-without-cert", targets: [{ host: "127.0.0.1", port: mutualUp.port }], trafficPolicy: { tls: trusted } },
         {
+          name: "mutual-h2", targets: [{ host: "127.0.0.1", port: mutualH2.port }],
+          trafficPolicy: { tls: { ...trusted, mode: "MUTUAL", clientCertificate: clientCert.cert, privateKey: clientCert.key }, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
+        },
+        {
           name: "h2", targets: [{ host: "127.0.0.1", port: h2up.port }],
           trafficPolicy: { tls: trusted, connectionPool: { http: { h2UpgradePolicy: "UPGRADE" } } },
         },
@@ -79,7 +85,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
       routes: [
         route("trusted", "trusted"), route("untrusted", "untrusted"), route("untrusted-retried", "untrusted-retried"), route("skip-verify", "skip-verify"),
         route("wrong-san", "wrong-san"), route("right-san", "right-san"),
-        route("mutual", "mutual"), route("mutual-without-cert", "mutual-without-cert"),
+        route("mutual", "mutual"), route("mutual-without-cert", "mutual-without-cert"), route("mutual-h2", "mutual-h2"),
         route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"), route("plain-text", "plain-text"),
         { ...route("mirrored", "skip-verify"), rules: [{ destinations: [{ service: "skip-verify" }], mirror: { service: "trusted" } }] },
       ],
@@ -91,7 +97,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     await client?.close();
     await gw?.stop();
     plain?.closeAllConnections();
-    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), subsetOnly?.close(), mutualUp?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
+    await Promise.all([up?.close(), h2up?.close(), unverifiable?.close(), subsetOnly?.close(), mutualUp?.close(), mutualH2?.close(), new Promise((resolve) => plain ? plain.close(resolve) : resolve(undefined))]);
   });
 
   const reached = (path: string) => up.seen.filter((s) => s.path === path).length;
@@ -116,7 +122,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     await expectRefused("/untrusted-retried/a", "URX");
   });
 
-  it("MUTUAL presents the client certificate: 200 from an upstream that requires one, also for a streamed body", async () => {
+  it("MUTUAL presents the client certificate: 200 from an upstream that requires one, also for a streamed body and over HTTP/2", async () => {
     const res = await send(client, "/mutual/a");
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ path: "/mutual/a", servername: SNI, clientCn: "gateway-client" });
@@ -124,6 +130,9 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     const streamed = await send(client, "/mutual/upload", { method: "POST", body: Buffer.alloc(100_000, 1) });
     expect(streamed.status).toBe(200);
     expect(streamed.json).toMatchObject({ bodyBytes: 100_000, clientCn: "gateway-client" });
+    const h2 = await send(client, "/mutual-h2/a");
+    expect(h2.status).toBe(200);
+    expect(h2.json).toMatchObject({ httpVersion: "2.0", clientCn: "gateway-client" });
   });
 
   it("SIMPLE to an upstream that requires a client certificate: 503 UF, never reached", async () => {
