@@ -58,6 +58,11 @@ const SMALL_END_BYTES = 16 * 1024;
  */
 export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/** A piece of a read that is kept past it: a copy when it lies in SHARED_READ_BUFFER (which has its own ArrayBuffer). */
+function own(part: Buffer): Buffer {
+  return part.buffer === SHARED_READ_BUFFER.buffer ? Buffer.from(part) : part;
+}
+
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILERS = 5, UNTIL_CLOSE = 6;
 
 /** Response header names most upstreams send. */
@@ -124,7 +129,6 @@ export class H1Connection {
   private sink: H1Sink | null = null;
   private pending: Buffer | null = null;
   private readonly onDrain = (): void => { this.socket.resume(); };
-  private readonly sharedReads: boolean;
 
   /**
    * `ready`: the event after which the connection carries requests ("secureConnect" over TLS).
@@ -134,7 +138,6 @@ export class H1Connection {
     this.socket = socket;
     this.pool = pool;
     this.ready = ready;
-    this.sharedReads = sharedReads;
     socket.on(ready, () => { this.connected = true; });
     if (!sharedReads) socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err: Error) => { this.error ??= err; });
@@ -180,11 +183,6 @@ export class H1Connection {
     this.onData(buf.subarray(0, n));
   }
 
-  /** A piece of a read that outlives it: copied when reads share one buffer. */
-  private own(part: Buffer): Buffer {
-    return this.sharedReads ? Buffer.from(part) : part;
-  }
-
   private onData(chunk: Buffer): void {
     if (this.ex === null) { this.fail(new H1Error("UND_ERR_SOCKET", "data from upstream with no request in flight")); return; }
     this.activeAt = clock.now;
@@ -199,7 +197,7 @@ export class H1Connection {
       const end = chunk.indexOf(CRLF2);
       if (end === -1) {
         if (chunk.length > MAX_HEAD_BYTES) return this.fail(new H1Error("UND_ERR_HEADERS_OVERFLOW", "upstream response head too large"));
-        this.partial = chunk === data ? this.own(chunk) : chunk;
+        this.partial = own(chunk);
         return;
       }
       const text = chunk.toString("latin1", 0, end);
@@ -320,7 +318,7 @@ export class H1Connection {
             if (i < len) this.reusable = false;
             const last = this.pending;
             this.pending = null;
-            return this.complete(last, 0, last === null ? 0 : last.length, true);
+            return this.complete(last);
           }
           const semi = line.indexOf(";");
           const hex = (semi === -1 ? line : line.slice(0, semi)).trim();
@@ -349,27 +347,26 @@ export class H1Connection {
     }
     // Keep the last piece back: if the body ends in the next packet it goes out with the end.
     const held = this.pending;
-    if (held !== null && this.state !== CHUNK_DATA) { this.pending = null; this.emit(held, true); }
+    if (held !== null && this.state !== CHUNK_DATA) { this.pending = null; this.emit(held); }
   }
 
   /** Chunked bodies: hold one piece so the final one can be written together with the end. */
   private queue(part: Buffer): void {
-    if (this.pending !== null) this.emit(this.pending, true);
-    this.pending = this.own(part);
+    if (this.pending !== null) this.emit(this.pending);
+    this.pending = own(part);
   }
 
-  /** `owned`: the piece is the connection's own (not a view of a shared read). */
-  private emit(part: Buffer, owned = false): void {
+  private emit(part: Buffer): void {
     const sink = this.sink;
     if (sink === null || part.length === 0) return;
-    if (!sink.write(owned ? part : this.own(part))) {
+    if (!sink.write(own(part))) {
       this.socket.pause();
       sink.once("drain", this.onDrain);
     }
   }
 
   /** The response is complete: hand the connection back, then tell the caller. */
-  private complete(last: Buffer | null, from = 0, to = last === null ? 0 : last.length, owned = false): void {
+  private complete(last: Buffer | null, from = 0, to = last === null ? 0 : last.length): void {
     const ex = this.ex!;
     const sink = this.sink;
     this.ex = null;
@@ -384,10 +381,7 @@ export class H1Connection {
       const size = to - from;
       if (last === null || size === 0) sink.end();
       else if (size <= SMALL_END_BYTES) sink.end(last.toString("latin1", from, to), "latin1");
-      else {
-        const piece = from === 0 && to === last.length ? last : last.subarray(from, to);
-        sink.end(owned ? piece : this.own(piece));
-      }
+      else sink.end(own(from === 0 && to === last.length ? last : last.subarray(from, to)));
     }
     if (this.reusable && !this.socket.destroyed) this.pool.release(this);
     else this.socket.destroy();
