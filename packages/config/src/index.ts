@@ -15,3 +15,4 @@ export * from "./rollout.ts";
 export * from "./policies/index.ts";
 export * from "./consumer.ts";
 export * from "./tracing.ts";
+export { hashString } from "./hash-string.ts";

@@ -10,7 +10,8 @@ export { forwardPath } from "./strip-path.ts";
 export { upstreamPath } from "./rewrite-path.ts";
 export { cookieValue } from "./cookie-value.ts";
 export type * from "./compiled-types.ts";
-export { hashString } from "./hash-string.ts";
+// The gateway and the route simulator share it; it lives in config so exporters can use it too.
+export { hashString } from "@switchyard/config";
 export { AUTH_RUN_ORDER, POLICY_PHASE, POLICY_RUN_ORDER, policiesInRunOrder, selectPolicies } from "./policy-run-order.ts";
 export type { AppliedPolicy, PolicyPhase, PolicyTarget, SelectedPolicy } from "./policy-run-order.ts";
 export { checkJwtCredentials, jwtKeyField, prepareCredentialKeys, prepareJwks, prepareKey } from "./jwt-keys.ts";

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "../gateway-config.ts";
+import { hashString } from "../hash-string.ts";
 import { POLICY_TYPE } from "../importers/kong-plugins.ts";
 import { ProxyCacheConfigSchema } from "../policies/proxy-cache-policy.ts";
 import type { Route } from "../route.ts";
@@ -104,15 +105,10 @@ function kongOpentelemetry(tracing: Tracing, warnings: string[]): Record<string,
 
 /**
  * A UUID-shaped id derived from `text` (Kong ids are UUIDs): the same config exports the same
- * ids, so an export diffs cleanly against the last one. Four FNV-1a passes with different seeds.
+ * ids, so an export diffs cleanly against the last one.
  */
 function stableUuid(text: string): string {
-  let hex = "";
-  for (const seed of [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b]) {
-    let h = seed >>> 0;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    hex += h.toString(16).padStart(8, "0");
-  }
+  const hex = [0, 1, 2, 3].map((k) => hashString(`${k}|${text}`).toString(16).padStart(8, "0")).join("");
   // Version 5 and the RFC 4122 variant, so the id validates as a UUID.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
