@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import type { SecureContext } from "node:tls";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "../messages.ts";
+import type { Snapshot } from "@switchyard/config";
 import { PoolRegistry } from "../upstream/pool-registry.ts";
 import { UpstreamMemory } from "../upstream/upstream-memory.ts";
 import { createProxyHandler, useLeanUpstreamClient, type ProxyState } from "./proxy-handler.ts";
@@ -13,6 +14,7 @@ import { createAccessLog } from "./access-log.ts";
 import { RequestStats } from "./request-stats.ts";
 import { OutlierReporter } from "./outlier-report.ts";
 import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./runtime-table.ts";
+import { internStrings } from "./intern-strings.ts";
 import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
@@ -40,7 +42,7 @@ const policyRuntime = createPolicyRuntime(init.policies ?? null, consoleLogger()
 const tracing = new TracingRuntime(consoleLogger());
 const withTls = init.httpsPort !== null && init.httpsPort !== undefined;
 const state: ProxyState = {
-  current: buildRuntimeTable(init.snapshot, pools, stats, policyRuntime, { tls: withTls, tracing }),
+  current: buildRuntimeTable(internStrings(init.snapshot), pools, stats, policyRuntime, { tls: withTls, tracing }),
   inflight: 0,
   accessLog: createAccessLog(init.accessLog),
 };
@@ -148,7 +150,8 @@ port.on("message", (message: ToWorker) => {
     case "prepare": {
       try {
         pools.useSlots(message.slots);
-        prepared = { seq: message.seq, ...prepareRuntimeTable(JSON.parse(message.snapshotJson), pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing }) };
+        const snapshot = internStrings(JSON.parse(message.snapshotJson) as Snapshot | null);
+        prepared = { seq: message.seq, ...prepareRuntimeTable(snapshot, pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing }) };
         post({ type: "prepared", seq: message.seq });
       } catch (e) {
         prepared = null;
@@ -173,7 +176,7 @@ port.on("message", (message: ToWorker) => {
       try {
         pools.useSlots(message.slots);
         // Swapped between requests: in-flight requests keep the table they started with.
-        state.current = buildRuntimeTable(message.snapshot, pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing });
+        state.current = buildRuntimeTable(internStrings(message.snapshot), pools, stats, policyRuntime, { tls: withTls, previous: state.current, tracing });
         applyDefaultCertificate();
         post({ type: "applied", seq: message.seq, version: message.snapshot.version, hash: message.snapshot.hash });
       } catch (e) {
