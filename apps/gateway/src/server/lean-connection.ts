@@ -4,6 +4,7 @@ import { LeanBodyRequest } from "./lean-body-request.ts";
 import { LeanRequest } from "./lean-request.ts";
 import { LeanResponse, type ResponseConnection } from "./lean-response.ts";
 import { HANDOFF, INCOMPLETE, readRequestHead } from "./request-head.ts";
+import { own, readAsStream, readIntoSharedBuffer } from "../shared-read-buffer.ts";
 
 /** What a connection needs from its listener. */
 export interface ConnectionOwner {
@@ -55,6 +56,12 @@ export class LeanConnection implements ResponseConnection {
 
   readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
   private readonly onData = (chunk: Buffer): void => this.read(chunk);
+  /** A read in the worker's shared buffer (plain TCP): whatever of it is kept is copied before returning. */
+  private readonly onSharedRead = (chunk: Buffer): boolean => {
+    this.read(chunk);
+    if (this.unread !== null) this.unread = own(this.unread);
+    return true;
+  };
   private readonly onEnd = (): void => this.clientEnded();
   private readonly onClose = (): void => this.closed();
   private readonly onError = (): void => { /* 'close' follows; the response, if any, ends there */ };
@@ -72,7 +79,7 @@ export class LeanConnection implements ResponseConnection {
     this.socket = socket;
     this.owner = owner;
     this.keepAliveSeconds = owner.keepAliveSeconds;
-    socket.on("data", this.onData);
+    if (!readIntoSharedBuffer(socket, this.onSharedRead)) socket.on("data", this.onData);
     socket.on("end", this.onEnd);
     socket.on("close", this.onClose);
     socket.on("error", this.onError);
@@ -179,7 +186,8 @@ export class LeanConnection implements ResponseConnection {
     this.bodyRemaining -= used;
     const body = this.body;
     if (body === null) return used;
-    const part = used === chunk.length ? chunk : chunk.subarray(0, used);
+    // The body's reader may keep the piece (a socket write that doesn't finish at once does).
+    const part = own(used === chunk.length ? chunk : chunk.subarray(0, used));
     if (this.bodyRemaining === 0) {
       this.body = null;
       body.complete = true;
@@ -262,8 +270,9 @@ export class LeanConnection implements ResponseConnection {
     socket.removeListener("error", this.onError);
     if (this.drainPending) socket.removeListener("drain", this.onDrain);
     this.owner.forget(this);
-    const unread = this.unread;
+    const unread = this.unread === null ? null : own(this.unread);
     this.unread = null;
+    readAsStream(socket);
     if (this.paused) socket.resume();
     this.owner.handOff(socket, unread, this.ended);
   }

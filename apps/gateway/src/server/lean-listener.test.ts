@@ -96,3 +96,44 @@ describe("lean listener timeouts and draining", () => {
     }
   });
 });
+
+describe("lean listener reading into the worker's shared buffer", () => {
+  let server: Server;
+  let lean: LeanListener;
+  let port: number;
+
+  beforeAll(async () => {
+    // Reads the body only after a while: its pieces wait in the request stream meanwhile, while
+    // later reads (the rest of the body, other connections) land in the same shared buffer.
+    const handler: Parameters<typeof createServer>[1] = (req, res) => {
+      setTimeout(() => {
+        const parts: Buffer[] = [];
+        req.on("data", (d: Buffer) => parts.push(d));
+        req.on("end", () => {
+          const body = Buffer.concat(parts);
+          res.writeHead(200, { "content-length": body.length });
+          res.end(body);
+        });
+      }, 60);
+    };
+    server = createServer(handler);
+    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 5_000, keepAliveTimeout: 5_000, requestTimeout: 10_000 });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    lean.closeAll();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("keeps body pieces intact while later reads reuse the buffer", async () => {
+    const a = "A".repeat(3_000), b = "B".repeat(3_000);
+    const conns = await Promise.all([openConnection(port), openConnection(port)]);
+    conns.forEach(({ socket }, i) => socket.write(`POST /${i} HTTP/1.1\r\nHost: t\r\nContent-Length: 6000\r\nConnection: close\r\n\r\n${i === 0 ? a : b}`));
+    await new Promise((r) => setTimeout(r, 20));
+    conns.forEach(({ socket }, i) => socket.write(i === 0 ? b : a));
+    const [first, second] = await Promise.all(conns.map((c) => c.closed));
+    expect(first!.data.endsWith(`\r\n\r\n${a}${b}`)).toBe(true);
+    expect(second!.data.endsWith(`\r\n\r\n${b}${a}`)).toBe(true);
+  });
+});

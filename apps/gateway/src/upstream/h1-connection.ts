@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { own } from "../shared-read-buffer.ts";
 import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
 
@@ -48,20 +49,6 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF2 = Buffer.from("\r\n\r\n");
 /** Up to this size the final body piece is handed over as a string (see complete()). */
 const SMALL_END_BYTES = 16 * 1024;
-
-/**
- * What plain upstream connections read into (net's `onread`), one per worker: a stream socket
- * allocates a 64 KB backing store and an ArrayBuffer for every read, and freeing those is much of
- * each young-generation GC pause (V8's array-buffer sweep), which at a steady rate is what the
- * slowest 1% of requests wait for. Reads are handled synchronously, and every part of a read that
- * is kept beyond that (a partial head, body pieces handed to the client) is copied first.
- */
-export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/** A piece of a read that is kept past it: a copy when it lies in SHARED_READ_BUFFER (which has its own ArrayBuffer). */
-function own(part: Buffer): Buffer {
-  return part.buffer === SHARED_READ_BUFFER.buffer ? Buffer.from(part) : part;
-}
 
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILERS = 5, UNTIL_CLOSE = 6;
 
@@ -132,7 +119,7 @@ export class H1Connection {
 
   /**
    * `ready`: the event after which the connection carries requests ("secureConnect" over TLS).
-   * `sharedReads`: the socket reads into SHARED_READ_BUFFER and calls onRead instead of emitting 'data'.
+   * `sharedReads`: the socket reads into SHARED_READ_BUFFER (shared-read-buffer.ts) and calls onRead instead of emitting 'data'.
    */
   constructor(socket: Socket, pool: H1PoolLike, ready: "connect" | "secureConnect" = "connect", sharedReads = false) {
     this.socket = socket;

@@ -1,5 +1,6 @@
 import { connect } from "node:net";
-import { clock, H1Connection, H1Error, SHARED_READ_BUFFER, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
+import { SHARED_READ_BUFFER } from "../shared-read-buffer.ts";
+import { clock, H1Connection, H1Error, type H1Callbacks, type H1Exchange, type H1PoolLike } from "./h1-connection.ts";
 import { openUpstreamTls, type TlsSessionCache } from "./tls-connector.ts";
 import type { UpstreamTlsOptions } from "./tls-options.ts";
 
