@@ -29,7 +29,7 @@ export const PrivateKeyPemSchema = z
  * label). The shape is checked here; that the PEM parses and the key belongs to the certificate
  * is checked when the config compiles (node:crypto), so this schema stays usable in a browser.
  */
-export const CertificateSchema = z.object({
+export const CertificateSchema = z.strictObject({
   name: NameSchema,
   hosts: z.array(HostPatternSchema).default([]),
   /** PEM: the leaf certificate first, then any intermediates. */
@@ -48,7 +48,7 @@ export const HttpsRedirectStatusSchema = z.union([z.literal(301), z.literal(302)
  * Kong route `protocols: [https]` + `https_redirect_status_code`). Requests over the HTTPS
  * listener, and requests a trusted proxy reports as `X-Forwarded-Proto: https`, are served.
  */
-export const HttpsRedirectSchema = z.object({
+export const HttpsRedirectSchema = z.strictObject({
   /** 301 (Istio's); Kong's default is 426 (Upgrade Required, no Location). */
   status: HttpsRedirectStatusSchema.default(301),
   /** Port named in the Location; default: the gateway's HTTPS port (left out when it is 443 or off). */

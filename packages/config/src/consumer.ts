@@ -9,7 +9,7 @@ const CredentialId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, "Let
 // refuses it with one message saying where it came from.
 
 /** An API key, kept only as its sha256 (the key itself is shown once, when it is created). */
-export const KeyAuthCredentialSchema = z.object({
+export const KeyAuthCredentialSchema = z.strictObject({
   id: CredentialId.optional(),
   key_hash: z.string().refine((h) => /^sha256:[0-9a-f]{64}$/.test(h) || h === REDACTED_SECRET, 'Expected "sha256:" and 64 hex digits'),
 });
@@ -17,7 +17,7 @@ export const KeyAuthCredentialSchema = z.object({
 const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
 /** A username and a scrypt password hash: "scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>". */
-export const BasicAuthCredentialSchema = z.object({
+export const BasicAuthCredentialSchema = z.strictObject({
   id: CredentialId.optional(),
   username: z.string().min(1).max(256).regex(/^[^:]+$/, "No ':' in a basic-auth username"),
   password_hash: z.string().refine((h) => SCRYPT_HASH.test(h) || h === REDACTED_SECRET, "Expected a scrypt hash"),
@@ -31,7 +31,7 @@ const PEM = /^-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----[\s\S]+----
  * taken from a token.
  */
 export const JwtCredentialSchema = z
-  .object({
+  .strictObject({
     id: CredentialId.optional(),
     key: z.string().min(1).max(512),
     algorithms: z.array(JwtAlgorithmSchema).min(1).default(["HS256"]),
@@ -53,12 +53,12 @@ export const JwtCredentialSchema = z
     }
   });
 
-export const ConsumerSchema = z.object({
+export const ConsumerSchema = z.strictObject({
   username: NameSchema,
   custom_id: z.string().min(1).max(256).optional(),
   groups: z.array(z.string().min(1).max(128)).default([]),
   credentials: z
-    .object({
+    .strictObject({
       key_auth: z.array(KeyAuthCredentialSchema).default([]),
       basic_auth: z.array(BasicAuthCredentialSchema).default([]),
       jwt: z.array(JwtCredentialSchema).default([]),

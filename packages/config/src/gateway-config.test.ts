@@ -52,6 +52,14 @@ describe("GatewayConfigSchema", () => {
     expect(GatewayConfigSchema.parse(once)).toEqual(once);
   });
 
+  it("refuses unknown keys with their path instead of dropping them (a typo must not publish an empty or weaker config)", () => {
+    expect(errorsOf({ ...base(), servics: [] })).toEqual([{ path: "", message: 'Unrecognized key: "servics"' }]);
+    const consumer = { username: "alice", credentials: { "key-auth": [{ key_hash: `sha256:${"a".repeat(64)}` }] } };
+    expect(errorsOf({ ...base(), consumers: [consumer] })).toEqual([{ path: "consumers.0.credentials", message: 'Unrecognized key: "key-auth"' }]);
+    const route = { ...base().routes![0]!, retries: { attempts: 2 }, rules: [{ ...base().routes![0]!.rules[0]!, timout: "1s" }] };
+    expect(errorsOf({ ...base(), routes: [route] }).map((e) => e.path).sort()).toEqual(["routes.0", "routes.0.rules.0"]);
+  });
+
   it("rejects negative weights with the field path", () => {
     const input = base();
     input.routes![0]!.rules[0]!.destinations[1]!.weight = -5;

@@ -14,7 +14,7 @@ import { redactedSecretIssues } from "./secret-fields.ts";
  * stored, published or run is parsed with GatewayConfigSchema.
  */
 export const RedactableGatewayConfigSchema = z
-  .object({
+  .strictObject({
     services: z.array(ServiceSchema).default([]),
     routes: z.array(RouteSchema).default([]),
     /** Optional (not defaulted) so configs without them keep their hash. */

@@ -15,7 +15,7 @@ const RetryOnSchema = z.string().trim().refine(
   "A retry condition (connect-failure, refused-stream, reset, 5xx, gateway-error) or a status code like 503",
 );
 
-export const RetriesSchema = z.object({
+export const RetriesSchema = z.strictObject({
   /** Retries after the first try: at most 1 + attempts requests; 0 disables. */
   attempts: z.number().int().min(0).max(10).default(2),
   /** Time for each try; defaults to the route timeout. */

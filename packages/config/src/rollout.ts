@@ -5,7 +5,7 @@ import { LabelsSchema } from "./names.ts";
  * Staged publish: a version first goes only to the data planes whose labels contain every
  * key=value of `selector` (e.g. `{ canary: "true" }`), and to all of them once promoted.
  */
-export const RolloutSchema = z.object({
+export const RolloutSchema = z.strictObject({
   selector: LabelsSchema.refine((s) => Object.keys(s).length > 0, "A selector needs at least one label"),
 });
 export type Rollout = z.infer<typeof RolloutSchema>;

@@ -12,18 +12,18 @@ const SafeRegex = z.string().superRefine((source, ctx) => {
 
 /** Istio StringMatch, plus presence tests (a header listed with `present: true` only tests presence). */
 export const StringMatchSchema = z.union([
-  z.object({ exact: z.string() }).strict(),
-  z.object({ prefix: z.string() }).strict(),
-  z.object({ regex: SafeRegex }).strict(),
-  z.object({ present: z.literal(true) }).strict(),
-  z.object({ absent: z.literal(true) }).strict(),
+  z.strictObject({ exact: z.string() }),
+  z.strictObject({ prefix: z.string() }),
+  z.strictObject({ regex: SafeRegex }),
+  z.strictObject({ present: z.literal(true) }),
+  z.strictObject({ absent: z.literal(true) }),
 ]);
 export type StringMatch = z.infer<typeof StringMatchSchema>;
 
 export const HttpMethodSchema = z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
 
 /** One match block: all conditions must hold (AND). A rule's blocks are alternatives (OR). */
-export const RuleMatchSchema = z.object({
+export const RuleMatchSchema = z.strictObject({
   headers: z.record(z.string().min(1).transform((h) => h.toLowerCase()), StringMatchSchema).optional(),
   query: z.record(z.string().min(1), StringMatchSchema).optional(),
   methods: z.array(HttpMethodSchema).optional(),
@@ -40,21 +40,21 @@ const HeaderName = z
 const HeaderValue = z.string().max(8_192).regex(/^[^\r\n\0]*$/, "Header values cannot contain line breaks");
 
 /** Header changes (Istio Headers.HeaderOperations): set replaces, add appends, remove deletes. */
-export const HeaderOperationsSchema = z.object({
+export const HeaderOperationsSchema = z.strictObject({
   set: z.record(HeaderName, HeaderValue).optional(),
   add: z.record(HeaderName, HeaderValue).optional(),
   remove: z.array(HeaderName).optional(),
 });
 
 /** Istio HTTPRewrite: `uri` replaces the matched path prefix, `uriRegexRewrite` rewrites by regex, `authority` the Host. */
-export const RewriteSchema = z.object({
+export const RewriteSchema = z.strictObject({
   uri: z.string().startsWith("/", "Must start with /").optional(),
-  uriRegexRewrite: z.object({ match: SafeRegex, rewrite: z.string() }).optional(),
+  uriRegexRewrite: z.strictObject({ match: SafeRegex, rewrite: z.string() }).optional(),
   authority: z.string().min(1).max(261).regex(/^[A-Za-z0-9.\-:[\]]+$/, "A host or host:port").optional(),
 }).refine((r) => !(r.uri !== undefined && r.uriRegexRewrite !== undefined), "Use either uri or uriRegexRewrite, not both");
 
 /** Istio HTTPRedirect; unset parts keep the request's. */
-export const RedirectSchema = z.object({
+export const RedirectSchema = z.strictObject({
   uri: z.string().startsWith("/", "Must start with /").optional(),
   authority: z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-[\]:]+$/, "A host name").optional(),
   scheme: z.enum(["http", "https"]).optional(),
@@ -63,7 +63,7 @@ export const RedirectSchema = z.object({
 });
 
 /** Istio HTTPDirectResponse: the gateway answers itself. */
-export const DirectResponseSchema = z.object({
+export const DirectResponseSchema = z.strictObject({
   status: z.number().int().min(200).max(599),
   body: z.string().max(65_536).optional(),
   contentType: z.string().max(200).default("text/plain; charset=utf-8"),
@@ -73,7 +73,7 @@ export const DirectResponseSchema = z.object({
  * Sticky split: the side of a weighted split is picked by a hash of this request attribute
  * instead of at random, so one user stays on one version while the aggregate split holds.
  */
-export const StickySplitSchema = z.object({
+export const StickySplitSchema = z.strictObject({
   header: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
   cookie: z.string().min(1).optional(),
   clientIp: z.literal(true).optional(),
@@ -82,13 +82,13 @@ export const StickySplitSchema = z.object({
   "Stick on exactly one of header, cookie, clientIp, consumer");
 
 /** Istio mirror + mirrorPercentage: a copy of the request, fire-and-forget. */
-export const MirrorSchema = z.object({
+export const MirrorSchema = z.strictObject({
   service: NameSchema,
   subset: NameSchema.optional(),
   percentage: z.number().min(0).max(100).default(100),
 });
 
-export const DestinationSchema = z.object({
+export const DestinationSchema = z.strictObject({
   service: NameSchema,
   subset: NameSchema.optional(),
   /** Relative weight: a destination gets weight / sum(weights) of the rule's traffic. */
@@ -96,7 +96,7 @@ export const DestinationSchema = z.object({
 });
 export type Destination = z.infer<typeof DestinationSchema>;
 
-export const RuleSchema = z.object({
+export const RuleSchema = z.strictObject({
   name: z.string().max(100).optional(),
   /** Absent or empty: the rule matches every request that reached the route (the default rule). */
   match: z.array(RuleMatchSchema).optional(),
@@ -111,7 +111,7 @@ export const RuleSchema = z.object({
   timeoutMs: DurationMs.optional(),
   retries: RetriesSchema.optional(),
   rewrite: RewriteSchema.optional(),
-  headers: z.object({ request: HeaderOperationsSchema.optional(), response: HeaderOperationsSchema.optional() }).optional(),
+  headers: z.strictObject({ request: HeaderOperationsSchema.optional(), response: HeaderOperationsSchema.optional() }).optional(),
   redirect: RedirectSchema.optional(),
   directResponse: DirectResponseSchema.optional(),
   stickySplit: StickySplitSchema.optional(),
@@ -134,7 +134,7 @@ function checkRuleTargets(rules: Rule[], ctx: z.RefinementCtx): void {
 }
 
 export const PathMatchSchema = z
-  .object({
+  .strictObject({
     type: z.enum(["prefix", "exact", "regex"]).default("prefix"),
     value: z.string().min(1, "Path is required"),
   })
@@ -151,7 +151,7 @@ export const PathMatchSchema = z
   });
 export type PathMatch = z.infer<typeof PathMatchSchema>;
 
-export const RouteSchema = z.object({
+export const RouteSchema = z.strictObject({
   name: NameSchema,
   description: z.string().max(500).optional(),
   /** Empty: any host. Exact names or "*.example.com". */

@@ -4,7 +4,7 @@ import { DurationMs } from "./duration.ts";
 import { LabelsSchema, NameSchema } from "./names.ts";
 import { RetriesSchema } from "./retries.ts";
 
-export const TargetSchema = z.object({
+export const TargetSchema = z.strictObject({
   host: z.string().min(1, "Host is required").max(253),
   port: z.number().int().min(1, "Port must be 1-65535").max(65535, "Port must be 1-65535"),
   weight: z.number().int().min(0, "Weight cannot be negative").max(1000).default(100),
@@ -18,9 +18,9 @@ export type Target = z.infer<typeof TargetSchema>;
  * or a Maglev table.
  */
 export const ConsistentHashSchema = z
-  .object({
+  .strictObject({
     httpHeaderName: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
-    httpCookie: z.object({ name: z.string().min(1) }).optional(),
+    httpCookie: z.strictObject({ name: z.string().min(1) }).optional(),
     useSourceIp: z.boolean().optional(),
     httpQueryParameterName: z.string().min(1).optional(),
     algorithm: z.enum(["ring", "maglev"]).default("ring"),
@@ -31,7 +31,7 @@ export const ConsistentHashSchema = z
   });
 
 export const LoadBalancerSchema = z
-  .object({
+  .strictObject({
     type: z.enum(["round-robin", "least-request", "random", "consistent-hash"]).default("round-robin"),
     consistentHash: ConsistentHashSchema.optional(),
   })
@@ -41,7 +41,7 @@ export const LoadBalancerSchema = z
     }
   });
 
-export const TimeoutsSchema = z.object({
+export const TimeoutsSchema = z.strictObject({
   /** TCP connect timeout (Istio connectionPool.tcp.connectTimeout, default 10s). */
   connectMs: DurationMs.optional(),
   /** Whole-request timeout including retries (Istio route timeout). */
@@ -53,14 +53,14 @@ export const TimeoutsSchema = z.object({
 const Limit = z.number().int().min(1).max(4_294_967_295);
 
 /** Istio DestinationRule connectionPool; limits apply per gateway worker and destination. */
-export const ConnectionPoolSchema = z.object({
-  tcp: z.object({
+export const ConnectionPoolSchema = z.strictObject({
+  tcp: z.strictObject({
     /** Connections to each target host. */
     maxConnections: Limit.optional(),
     /** Overrides `timeouts.connectMs`; default 10s. */
     connectTimeoutMs: DurationMs.optional(),
   }).optional(),
-  http: z.object({
+  http: z.strictObject({
     /** Requests waiting for a connection to a target once all are busy. */
     http1MaxPendingRequests: Limit.optional(),
     /** Requests in flight to the destination (also for HTTP/1.1). */
@@ -81,7 +81,7 @@ export const ConnectionPoolSchema = z.object({
 export type ConnectionPool = z.infer<typeof ConnectionPoolSchema>;
 
 /** Istio DestinationRule outlierDetection (Envoy semantics: consecutive errors eject inline). */
-export const OutlierDetectionSchema = z.object({
+export const OutlierDetectionSchema = z.strictObject({
   /** 5xx responses (and connect failures, resets, timeouts) in a row before ejection; 0 disables. */
   consecutive5xxErrors: z.number().int().min(0).max(1000).default(5),
   /** 502/503/504 (and local failures) in a row before ejection; unset disables. */
@@ -98,7 +98,7 @@ export const OutlierDetectionSchema = z.object({
 export type OutlierDetection = z.infer<typeof OutlierDetectionSchema>;
 
 /** Envoy retry budget: retries in flight ≤ max(minRetryConcurrency, budgetPercent × active requests). */
-export const RetryBudgetSchema = z.object({
+export const RetryBudgetSchema = z.strictObject({
   budgetPercent: z.number().min(0).max(100).default(20),
   minRetryConcurrency: z.number().int().min(0).max(10_000).default(3),
 });
@@ -110,7 +110,7 @@ export type RetryBudget = z.infer<typeof RetryBudgetSchema>;
  * upstreams that require one). ISTIO_MUTUAL needs certificates issued by Istio's mesh CA, which
  * the gateway does not get, so it is refused rather than sent as plain TLS.
  */
-export const UpstreamTlsSchema = z.object({
+export const UpstreamTlsSchema = z.strictObject({
   mode: z.enum(["DISABLE", "SIMPLE", "MUTUAL"], {
     error: (issue) => issue.input === "ISTIO_MUTUAL"
       ? "ISTIO_MUTUAL is not supported: the gateway holds no Istio-issued certificate (use MUTUAL with clientCertificate and privateKey, SIMPLE or DISABLE)"
@@ -141,7 +141,7 @@ export const UpstreamTlsSchema = z.object({
 });
 export type UpstreamTls = z.infer<typeof UpstreamTlsSchema>;
 
-export const TrafficPolicySchema = z.object({
+export const TrafficPolicySchema = z.strictObject({
   loadBalancer: LoadBalancerSchema.optional(),
   timeouts: TimeoutsSchema.optional(),
   connectionPool: ConnectionPoolSchema.optional(),
@@ -155,7 +155,7 @@ export const TrafficPolicySchema = z.object({
 export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
 
 /** Active HTTP health check of every target of a service, run once per gateway process. */
-export const HealthCheckSchema = z.object({
+export const HealthCheckSchema = z.strictObject({
   path: z.string().startsWith("/").default("/"),
   intervalMs: DurationMs.default(10_000),
   timeoutMs: DurationMs.default(1_000),
@@ -166,7 +166,7 @@ export const HealthCheckSchema = z.object({
 });
 export type HealthCheck = z.infer<typeof HealthCheckSchema>;
 
-export const SubsetSchema = z.object({
+export const SubsetSchema = z.strictObject({
   name: NameSchema,
   /** Targets whose labels include all of these belong to the subset (Istio DestinationRule subsets). */
   labels: LabelsSchema.refine((l) => Object.keys(l).length > 0, "A subset needs at least one label"),
@@ -174,7 +174,7 @@ export const SubsetSchema = z.object({
 });
 export type Subset = z.infer<typeof SubsetSchema>;
 
-export const ServiceSchema = z.object({
+export const ServiceSchema = z.strictObject({
   name: NameSchema,
   description: z.string().max(500).optional(),
   targets: z.array(TargetSchema).min(1, "A service needs at least one target"),

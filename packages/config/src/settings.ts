@@ -4,7 +4,7 @@ import { TracingSchema } from "./tracing.ts";
 import { GlobalHttpsRedirectSchema } from "./certificate.ts";
 
 /** Gateway-wide settings. */
-export const SettingsSchema = z.object({
+export const SettingsSchema = z.strictObject({
   /**
    * Proxies (load balancers, CDNs) in front of the gateway. X-Forwarded-For/-Proto/-Host and
    * Forwarded are believed only when the connection comes from one of these; otherwise the

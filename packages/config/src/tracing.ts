@@ -11,7 +11,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * upstream attempt). Spans are batched off the request path; a failing collector never affects
  * requests, spans are dropped when the queue is full.
  */
-export const OtlpExportSchema = z.object({
+export const OtlpExportSchema = z.strictObject({
   /** Full URL of the collector's traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
   endpoint: z.url({ protocol: /^https?$/, error: "An http:// or https:// URL, e.g. http://127.0.0.1:4318/v1/traces" }),
   /** Extra request headers (API keys of hosted collectors). */
@@ -36,7 +36,7 @@ export type OtlpExport = z.infer<typeof OtlpExportSchema>;
  * a request that arrives with a valid `traceparent` keeps its sampled flag; a request that starts
  * a trace is sampled with probability `sampleRatio`.
  */
-export const TracingSchema = z.object({
+export const TracingSchema = z.strictObject({
   /**
    * Share of new traces marked sampled, 0..1. Default 1, as the OpenTelemetry SDK's default
    * sampler (parent-based always-on) and Envoy's random sampling: without an exporter it only

@@ -6,7 +6,7 @@ import { HeaderNameSchema } from "./policy-scope.ts";
 const Anonymous = NameSchema.optional();
 
 /** Kong key-auth plugin config. */
-export const KeyAuthConfigSchema = z.object({
+export const KeyAuthConfigSchema = z.strictObject({
   key_names: z.array(HeaderNameSchema).min(1).default(["apikey"]),
   key_in_header: z.boolean().default(true),
   key_in_query: z.boolean().default(true),
@@ -22,7 +22,7 @@ export const JwtAlgorithmSchema = z.enum([
 export type JwtAlgorithm = z.infer<typeof JwtAlgorithmSchema>;
 
 /** Kong jwt plugin config, plus iss/aud checks and claims forwarded upstream as headers. */
-export const JwtConfigSchema = z.object({
+export const JwtConfigSchema = z.strictObject({
   uri_param_names: z.array(z.string().min(1).max(256)).default(["jwt"]),
   cookie_names: z.array(z.string().min(1).max(256)).default([]),
   header_names: z.array(HeaderNameSchema).default(["authorization"]),
@@ -47,7 +47,7 @@ export const JwtConfigSchema = z.object({
 export type JwtConfig = z.infer<typeof JwtConfigSchema>;
 
 /** Kong basic-auth plugin config. */
-export const BasicAuthConfigSchema = z.object({
+export const BasicAuthConfigSchema = z.strictObject({
   hide_credentials: z.boolean().default(false),
   anonymous: Anonymous,
   realm: z.string().min(1).max(128).regex(/^[\x20-\x21\x23-\x7e]+$/, "Printable ASCII without quotes").default("service"),
@@ -56,7 +56,7 @@ export type BasicAuthConfig = z.infer<typeof BasicAuthConfigSchema>;
 
 /** Kong acl plugin config: consumer groups allowed or denied. */
 export const AclConfigSchema = z
-  .object({
+  .strictObject({
     allow: z.array(z.string().min(1).max(128)).default([]),
     deny: z.array(z.string().min(1).max(128)).default([]),
     /** Send the consumer's groups upstream as X-Consumer-Groups. */

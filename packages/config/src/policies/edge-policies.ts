@@ -5,7 +5,7 @@ import { parseCidr } from "./ip-address.ts";
 import { HeaderNameSchema } from "./policy-scope.ts";
 
 /** Kong cors plugin config. Preflights are answered by the gateway. */
-export const CorsConfigSchema = z.object({
+export const CorsConfigSchema = z.strictObject({
   /**
    * Exact origins, "*" or a regex written as "~^https://.*\\.example\\.com$". A regex runs on
    * every request's Origin header, so it gets the same ReDoS check as a route regex.
@@ -34,7 +34,7 @@ export const CidrSchema = z.string().superRefine((text, ctx) => {
 
 /** Kong ip-restriction plugin config, on the client IP the trusted-proxy rules give. */
 export const IpRestrictionConfigSchema = z
-  .object({
+  .strictObject({
     allow: z.array(CidrSchema).default([]),
     deny: z.array(CidrSchema).default([]),
     status: z.number().int().min(400).max(599).default(403),
@@ -46,7 +46,7 @@ export const IpRestrictionConfigSchema = z
 export type IpRestrictionConfig = z.infer<typeof IpRestrictionConfigSchema>;
 
 /** Kong request-size-limiting plugin config. */
-export const RequestSizeLimitConfigSchema = z.object({
+export const RequestSizeLimitConfigSchema = z.strictObject({
   allowed_payload_size: z.number().int().min(0).max(1_048_576).default(128),
   size_unit: z.enum(["bytes", "kilobytes", "megabytes"]).default("megabytes"),
   /** Refuse bodies without a Content-Length (411) instead of counting them as they stream. */
@@ -58,7 +58,7 @@ const HeaderValue = z.string().max(8192).regex(/^[^\r\n\0]*$/, "No line breaks i
 const HeaderMap = z.record(HeaderNameSchema, HeaderValue).default({});
 
 /** Header edits shared by the request and response transformers (applied: remove, rename, replace, add, append). */
-const HeaderTransformSchema = z.object({
+const HeaderTransformSchema = z.strictObject({
   remove: z.array(HeaderNameSchema).default([]),
   /** old name → new name. */
   rename: z.record(HeaderNameSchema, HeaderNameSchema).default({}),
@@ -72,14 +72,14 @@ const HeaderTransformSchema = z.object({
   set: HeaderMap,
 });
 
-export const RequestTransformerConfigSchema = z.object({ headers: HeaderTransformSchema.default({ remove: [], rename: {}, replace: {}, add: {}, append: {}, set: {} }) });
+export const RequestTransformerConfigSchema = z.strictObject({ headers: HeaderTransformSchema.default({ remove: [], rename: {}, replace: {}, add: {}, append: {}, set: {} }) });
 export type RequestTransformerConfig = z.infer<typeof RequestTransformerConfigSchema>;
 export const ResponseTransformerConfigSchema = RequestTransformerConfigSchema;
 export type ResponseTransformerConfig = z.infer<typeof ResponseTransformerConfigSchema>;
 
 /** Kong request-termination plugin config. */
 export const RequestTerminationConfigSchema = z
-  .object({
+  .strictObject({
     status_code: z.number().int().min(100).max(599).default(503),
     message: z.string().max(4096).optional(),
     body: z.string().max(65_536).optional(),

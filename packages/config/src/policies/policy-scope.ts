@@ -7,10 +7,10 @@ import { NameSchema } from "../names.ts";
  * then global.
  */
 export const PolicyScopeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("global") }).strict(),
-  z.object({ kind: z.literal("service"), name: NameSchema }).strict(),
-  z.object({ kind: z.literal("route"), name: NameSchema }).strict(),
-  z.object({ kind: z.literal("consumer"), name: NameSchema }).strict(),
+  z.strictObject({ kind: z.literal("global") }),
+  z.strictObject({ kind: z.literal("service"), name: NameSchema }),
+  z.strictObject({ kind: z.literal("route"), name: NameSchema }),
+  z.strictObject({ kind: z.literal("consumer"), name: NameSchema }),
 ]);
 export type PolicyScope = z.infer<typeof PolicyScopeSchema>;
 

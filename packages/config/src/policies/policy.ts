@@ -21,7 +21,7 @@ const base = {
 };
 
 const member = <T extends string, C extends z.ZodType>(type: T, config: C) =>
-  z.object({ type: z.literal(type), ...base, config: config.prefault({} as z.input<C>) }).strict();
+  z.strictObject({ type: z.literal(type), ...base, config: config.prefault({} as z.input<C>) });
 
 /** A policy (Kong plugin / Envoy filter): a discriminated union on `type`. */
 export const PolicySchema = z.discriminatedUnion("type", [

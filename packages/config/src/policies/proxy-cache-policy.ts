@@ -18,7 +18,7 @@ const MediaTypeSchema = z
  * authenticated consumer. A response whose `Vary` names a header outside `vary_headers` is not
  * stored, so list e.g. accept-encoding there when the upstream compresses.
  */
-export const ProxyCacheConfigSchema = z.object({
+export const ProxyCacheConfigSchema = z.strictObject({
   response_code: z.array(z.number().int().min(100).max(599)).min(1).default([200, 301, 404]),
   request_method: z.array(MethodSchema).min(1).default(["GET", "HEAD"]),
   content_type: z.array(MediaTypeSchema).min(1).default(["text/plain", "application/json"]),
@@ -33,7 +33,7 @@ export const ProxyCacheConfigSchema = z.object({
   /** Responses with a longer body stream through uncached (never buffered past this). */
   max_body_bytes: z.number().int().min(0).max(67_108_864).default(1_048_576),
   memory: z
-    .object({
+    .strictObject({
       /** Kong's shared dictionary name: accepted for compatibility, not used. */
       dictionary_name: z.string().max(256).optional(),
       max_entries: z.number().int().min(1).max(1_000_000).default(10_000),

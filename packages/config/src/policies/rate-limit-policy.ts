@@ -19,7 +19,7 @@ export const PERIOD_MS: Record<RateLimitPeriod, number> = {
 const Limit = z.number().int().min(1).max(1_000_000_000).optional();
 
 /** Where the redis policy keeps counters; absent: the gateway's default Redis (SWITCHYARD_REDIS_URL). */
-export const RedisSettingsSchema = z.object({
+export const RedisSettingsSchema = z.strictObject({
   url: z.string().regex(/^rediss?:\/\//, "A redis:// or rediss:// URL").optional(),
   host: z.string().min(1).max(253).optional(),
   port: z.number().int().min(1).max(65535).optional(),
@@ -32,7 +32,7 @@ export type RedisSettings = z.infer<typeof RedisSettingsSchema>;
 
 /** Kong rate-limiting plugin config. */
 export const RateLimitConfigSchema = z
-  .object({
+  .strictObject({
     second: Limit,
     minute: Limit,
     hour: Limit,
