@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { STATUS_CODES, type OutgoingHttpHeaders } from "node:http";
+import { decimalString } from "../decimal-string.ts";
 import { HTTP_TOKEN, INVALID_VALUE_CHAR } from "./http-syntax.ts";
 
 /**
@@ -186,7 +187,7 @@ export class LeanResponse extends EventEmitter {
       for (let i = 0; i < value.length; i++) this.addLine(name, value[i]);
       return;
     }
-    const text = typeof value === "string" ? value : String(value);
+    const text = typeof value === "string" ? value : typeof value === "number" ? decimalString(value) : String(value);
     if (INVALID_VALUE_CHAR.test(text)) throw invalid("ERR_INVALID_CHAR", `Invalid character in header content ["${name}"]`);
     switch (name.length) {
       case 4:

@@ -6,6 +6,7 @@ import { resumeAccess } from "../run-access.ts";
 import { sendPolicyError } from "../send-policy-error.ts";
 import { LocalRateLimitStore } from "./local-store.ts";
 import type { RateLimitStore } from "./rate-limit-store.ts";
+import { decimalString } from "../../decimal-string.ts";
 import { remainingOf, resetSeconds, retryAfterSeconds, usedInWindow, type LimitSpec, type LimitState } from "./window-math.ts";
 
 /** Where a rate-limit step reports a store it could not reach (log line + counter). */
@@ -126,7 +127,7 @@ export class RateLimitStep implements AccessStep {
       const spec = this.specs[i]!, state = states[i]!;
       const full = !allowed && usedInWindow(spec, state.current, state.previous, state.elapsedMs) + 1 > spec.limit;
       const remaining = full ? 0 : remainingOf(spec, state);
-      const text = hide ? "" : String(remaining);
+      const text = hide ? "" : decimalString(remaining);
       if (!hide) pr.addResponseHeader(this.limitHeaders[i]!, this.limitText[i]!);
       if (!hide) pr.addResponseHeader(this.remainingHeaders[i]!, text);
       if (allowed ? remaining < tightestRemaining : full && tightest === -1) { tightest = i; tightestRemaining = remaining; tightestText = text; }
@@ -135,11 +136,11 @@ export class RateLimitStep implements AccessStep {
     if (!hide) {
       pr.addResponseHeader("ratelimit-limit", this.limitText[tightest]!);
       pr.addResponseHeader("ratelimit-remaining", tightestText);
-      pr.addResponseHeader("ratelimit-reset", String(resetSeconds(spec, state)));
+      pr.addResponseHeader("ratelimit-reset", decimalString(resetSeconds(spec, state)));
     }
     if (allowed) return CONTINUE;
     pr.deniedBy = this.name;
-    sendPolicyError(pr, this.error, ["retry-after", String(retryAfterSeconds(spec, state))]);
+    sendPolicyError(pr, this.error, ["retry-after", decimalString(retryAfterSeconds(spec, state))]);
     return ANSWERED;
   }
 }
