@@ -1,3 +1,5 @@
+import { decimalString } from "../decimal-string.ts";
+
 /** Methods whose requests carry a body: without one they still say `content-length: 0`. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 /** A request target the lean client writes as is (else the request goes through undici). */
@@ -27,7 +29,7 @@ export function requestHead(method: string, path: string, headers: Record<string
       }
     }
   }
-  if (body !== null) return `${head}content-length: ${body.length}\r\n\r\n`;
+  if (body !== null) return `${head}content-length: ${decimalString(body.length)}\r\n\r\n`;
   if (headers["content-length"] !== undefined || BODY_METHODS.has(method)) return `${head}content-length: 0\r\n\r\n`;
   return `${head}\r\n`;
 }
