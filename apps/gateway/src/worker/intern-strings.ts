@@ -7,8 +7,8 @@
  * specialised on the internalized name then fails its identity check on every request, and V8
  * deoptimizes and re-optimizes the function in a loop (measured on the bench route: JWT
  * `authenticate` re-compiled every ~60 ms, each compile a ~1 ms background job that, on a busy
- * core, delays the requests in flight). One walk over the worker's own copy of each config (structured clone and
- * JSON.parse alike make plain strings) avoids all of it.
+ * core, delays the requests in flight). One walk over the worker's own copy of each config
+ * (structured clone and JSON.parse alike make plain strings) avoids all of it.
  */
 const MAX_INTERNED_LENGTH = 256; // header names are at most 256 characters (HeaderNameSchema)
 
