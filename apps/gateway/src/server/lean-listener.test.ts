@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LeanListener } from "./lean-listener.ts";
+import { LeanListener, type LeanListenerOptions } from "./lean-listener.ts";
 
 /** Connects; `closed` resolves with everything received once the server closes, and when. */
 function openConnection(port: number): Promise<{ socket: Socket; closed: Promise<{ data: string; afterMs: number }> }> {
@@ -18,22 +18,31 @@ function openConnection(port: number): Promise<{ socket: Socket; closed: Promise
   });
 }
 
+type Handler = NonNullable<Parameters<typeof createServer>[1]>;
+
+/** A node:http server with the lean listener in front, on a free port; `close` stops both. */
+async function startLeanServer(handler: Handler, options: LeanListenerOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer(handler);
+  const lean = new LeanListener(server, handler, options);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      lean.closeAll();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
 describe("lean listener timeouts and draining", () => {
-  let server: Server;
-  let lean: LeanListener;
   let port: number;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const handler: Parameters<typeof createServer>[1] = (_req, res) => { res.writeHead(200, { "content-length": 2 }); res.end("ok"); };
-    server = createServer(handler);
-    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 1_500, keepAliveTimeout: 1_000, requestTimeout: 3_000 });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    port = (server.address() as AddressInfo).port;
+    const handler: Handler = (_req, res) => { res.writeHead(200, { "content-length": 2 }); res.end("ok"); };
+    ({ port, close } = await startLeanServer(handler, { maxHeaderSize: 16 * 1024, headersTimeout: 1_500, keepAliveTimeout: 1_000, requestTimeout: 3_000 }));
   });
-  afterAll(async () => {
-    lean.closeAll();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => close());
 
   it("closes a keep-alive connection left idle past the keep-alive timeout, and says so in Keep-Alive", async () => {
     const { socket, closed } = await openConnection(port);
@@ -98,14 +107,13 @@ describe("lean listener timeouts and draining", () => {
 });
 
 describe("lean listener reading into the worker's shared buffer", () => {
-  let server: Server;
-  let lean: LeanListener;
   let port: number;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
     // Reads the body only after a while: its pieces wait in the request stream meanwhile, while
     // later reads (the rest of the body, other connections) land in the same shared buffer.
-    const handler: Parameters<typeof createServer>[1] = (req, res) => {
+    const handler: Handler = (req, res) => {
       setTimeout(() => {
         const parts: Buffer[] = [];
         req.on("data", (d: Buffer) => parts.push(d));
@@ -116,15 +124,9 @@ describe("lean listener reading into the worker's shared buffer", () => {
         });
       }, 60);
     };
-    server = createServer(handler);
-    lean = new LeanListener(server, handler, { maxHeaderSize: 16 * 1024, headersTimeout: 5_000, keepAliveTimeout: 5_000, requestTimeout: 10_000 });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    port = (server.address() as AddressInfo).port;
+    ({ port, close } = await startLeanServer(handler, { maxHeaderSize: 16 * 1024, headersTimeout: 5_000, keepAliveTimeout: 5_000, requestTimeout: 10_000 }));
   });
-  afterAll(async () => {
-    lean.closeAll();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => close());
 
   it("keeps body pieces intact while later reads reuse the buffer", async () => {
     const a = "A".repeat(3_000), b = "B".repeat(3_000);
