@@ -6,6 +6,9 @@ import { REDACTED_SECRET } from "./secret-fields.ts";
 export const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 const PEM_KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/;
 
+/** A PEM certificate (the leaf first, then any intermediates); that it parses is checked at compile time. */
+export const CertificatePemSchema = z.string().max(65_536).regex(PEM_CERT, "A PEM certificate (-----BEGIN CERTIFICATE-----)");
+
 /**
  * A PEM private key, unencrypted (PKCS#8, PKCS#1 RSA or SEC1 EC). One message per key: the most
  * specific reason it can't be used. A redacted key is refused by the config's secret check
@@ -33,7 +36,7 @@ export const CertificateSchema = z.strictObject({
   name: NameSchema,
   hosts: z.array(HostPatternSchema).default([]),
   /** PEM: the leaf certificate first, then any intermediates. */
-  cert: z.string().max(65_536).regex(PEM_CERT, "A PEM certificate (-----BEGIN CERTIFICATE-----)"),
+  cert: CertificatePemSchema,
   /** PEM private key, unencrypted (PKCS#8, PKCS#1 RSA or SEC1 EC). */
   key: PrivateKeyPemSchema,
 });

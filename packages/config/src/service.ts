@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PEM_CERT, PrivateKeyPemSchema } from "./certificate.ts";
+import { CertificatePemSchema, PEM_CERT, PrivateKeyPemSchema } from "./certificate.ts";
 import { DurationMs } from "./duration.ts";
 import { LabelsSchema, NameSchema } from "./names.ts";
 import { RetriesSchema } from "./retries.ts";
@@ -129,7 +129,7 @@ export const UpstreamTlsSchema = z.strictObject({
   /** When set, the upstream's certificate must carry one of these (DNS names, IPs or URIs) instead of the host name. */
   subjectAltNames: z.array(z.string().min(1).max(1024)).min(1, "List at least one name, or leave subjectAltNames out").optional(),
   /** MUTUAL: the certificate the gateway presents (PEM, leaf first, then intermediates; inline where Istio names a file). */
-  clientCertificate: z.string().max(65_536).regex(PEM_CERT, "A PEM certificate (-----BEGIN CERTIFICATE-----)").optional(),
+  clientCertificate: CertificatePemSchema.optional(),
   /** MUTUAL: the client certificate's private key (PEM, unencrypted). A secret: viewers see it redacted. */
   privateKey: PrivateKeyPemSchema.optional(),
 }).superRefine((tls, ctx) => {
