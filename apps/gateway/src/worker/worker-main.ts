@@ -15,6 +15,7 @@ import { RequestStats } from "./request-stats.ts";
 import { OutlierReporter } from "./outlier-report.ts";
 import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./runtime-table.ts";
 import { internStrings } from "./intern-strings.ts";
+import { refreshBuiltinPrototypes } from "./fast-prototypes.ts";
 import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";
@@ -27,6 +28,8 @@ import { LeanListener } from "../server/lean-listener.ts";
  * kernel spreads connections over workers) and, with an HTTPS port, its own HTTPS server on
  * that one; its own compiled table and upstream pools.
  */
+// Every import above has run (ESM): undo what loading them did to the built-in prototypes.
+refreshBuiltinPrototypes();
 const init = workerData as WorkerInit;
 /** Longest a drain waits for queued spans to reach the collector. */
 const TRACING_FLUSH_MS = 1_500;
