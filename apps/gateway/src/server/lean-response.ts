@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { writeLatin1, writePending } from "../direct-write.ts";
 import { STATUS_CODES, type OutgoingHttpHeaders } from "node:http";
 import { decimalString } from "../decimal-string.ts";
 import { HTTP_TOKEN, INVALID_VALUE_CHAR } from "./http-syntax.ts";
@@ -254,11 +255,11 @@ export class LeanResponse extends EventEmitter {
       if (text === "") {
         if (done === undefined) return true;
         // Nothing left to write: finished once what is queued is out (Node does the same).
-        if (socket.writableLength > 0) return socket.write("", "latin1", done);
+        if (writePending(socket)) return socket.write("", "latin1", done);
         process.nextTick(done);
         return true;
       }
-      const ok = done === undefined ? socket.write(text, "latin1") : socket.write(text, "latin1", done);
+      const ok = writeLatin1(socket, text, done);
       if (!ok) this.conn.waitDrain();
       return ok;
     }

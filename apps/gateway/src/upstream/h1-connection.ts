@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { writeLatin1 } from "../direct-write.ts";
 import { own } from "../shared-read-buffer.ts";
 import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
@@ -139,7 +140,7 @@ export class H1Connection {
     this.headDeadline = Date.now() + headersTimeoutMs;
     const s = this.socket;
     if (ex.h1Body === null || ex.h1Body.length === 0) {
-      s.write(ex.h1Head, "latin1");
+      writeLatin1(s, ex.h1Head);
     } else {
       s.cork();
       s.write(ex.h1Head, "latin1");
