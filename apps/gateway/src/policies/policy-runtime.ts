@@ -8,6 +8,7 @@ import type { RateLimitStore } from "./rate-limit/rate-limit-store.ts";
 import type { StoreFailure } from "./rate-limit/rate-limit-step.ts";
 import { RedisRateLimitStore } from "./rate-limit/redis-store.ts";
 import { STAT_FAIL_CLOSED, STAT_FAIL_OPEN, type JwksMessage, type PolicySharedInit } from "./policy-shared-init.ts";
+import { wallClock } from "../event-clock.ts";
 
 /** What compiled policies need from the process: counter stores, JWKS keys, failure reporting. */
 export interface PolicyRuntime {
@@ -25,7 +26,7 @@ const LOG_EVERY_MS = 5_000;
  * clients live as long as the worker, one per Redis address.
  */
 export function createPolicyRuntime(shared: PolicySharedInit | null, log: Logger): PolicyRuntime {
-  const local = new LocalRateLimitStore(shared?.counters ?? createLocalCounters(4096));
+  const local = new LocalRateLimitStore(shared?.counters ?? createLocalCounters(4096), wallClock);
   const stats = shared ? new Int32Array(shared.stats) : new Int32Array(2);
   const redis = new Map<string, RedisRateLimitStore>();
   const lastLog = new Map<string, number>();

@@ -5,6 +5,7 @@ import { LeanRequest } from "./lean-request.ts";
 import { LeanResponse, type ResponseConnection } from "./lean-response.ts";
 import { HANDOFF, INCOMPLETE, readRequestHead } from "./request-head.ts";
 import { own, readAsStream, readIntoSharedBuffer } from "../shared-read-buffer.ts";
+import { beginEvent, endEvent, wallClock } from "../event-clock.ts";
 
 /** What a connection needs from its listener. */
 export interface ConnectionOwner {
@@ -55,10 +56,22 @@ export class LeanConnection implements ResponseConnection {
   served = false;
 
   readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
-  private readonly onData = (chunk: Buffer): void => this.read(chunk);
+  private readonly onData = (chunk: Buffer): void => {
+    const event = beginEvent();
+    try {
+      this.read(chunk);
+    } finally {
+      if (event) endEvent();
+    }
+  };
   /** A read in the worker's shared buffer (plain TCP): whatever of it is kept is copied before returning. */
   private readonly onSharedRead = (chunk: Buffer): boolean => {
-    this.read(chunk);
+    const event = beginEvent();
+    try {
+      this.read(chunk);
+    } finally {
+      if (event) endEvent();
+    }
     if (this.unread !== null) this.unread = own(this.unread);
     return true;
   };
@@ -150,12 +163,12 @@ export class LeanConnection implements ResponseConnection {
     const head = readRequestHead(buf, 0, this.owner.maxHeaderSize);
     if (head === INCOMPLETE) {
       if (this.ended) this.socket.end();
-      else if (this.headSince === 0) this.headSince = Date.now();
+      else if (this.headSince === 0) this.headSince = wallClock();
       return;
     }
     if (head === HANDOFF) return this.handOff();
     this.headSince = 0;
-    this.requestSince = Date.now();
+    this.requestSince = wallClock();
     let rest = head.length < buf.length ? buf.subarray(head.length) : null;
     let req: LeanRequest | LeanBodyRequest;
     if (head.bodyLength > 0) {
@@ -215,7 +228,7 @@ export class LeanConnection implements ResponseConnection {
       this.socket.end();
       return;
     }
-    this.idleSince = Date.now();
+    this.idleSince = wallClock();
     this.served = true;
     if (this.bodyRemaining > 0) {
       // Answered before the whole body came (a refusal, a cached answer): unless something reads

@@ -1,6 +1,7 @@
 import type { CompiledDestination } from "@switchyard/routing";
 import { buildMaglev, buildRing, type HashTable } from "./hash-table.ts";
 import type { HostState } from "./host-state.ts";
+import { wallClock } from "../event-clock.ts";
 
 /**
  * Chooses a target of one destination among the available ones (not ejected by outlier
@@ -64,7 +65,7 @@ export class Balancer {
   private markAvailable(avoid: number): number {
     const hosts = this.hosts;
     const n = hosts.length;
-    const now = Date.now();
+    const now = wallClock();
     let count = 0;
     for (let i = 0; i < n; i++) {
       const h = hosts[i]!;

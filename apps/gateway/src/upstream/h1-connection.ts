@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { writeLatin1 } from "../direct-write.ts";
+import { beginEvent, endEvent, wallClock } from "../event-clock.ts";
 import { own } from "../shared-read-buffer.ts";
 import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
@@ -137,7 +138,7 @@ export class H1Connection {
     this.ex = ex;
     ex.h1Conn = this;
     this.state = HEAD;
-    this.headDeadline = Date.now() + headersTimeoutMs;
+    this.headDeadline = wallClock() + headersTimeoutMs;
     const s = this.socket;
     if (ex.h1Body === null || ex.h1Body.length === 0) {
       writeLatin1(s, ex.h1Head);
@@ -172,6 +173,15 @@ export class H1Connection {
   }
 
   private onData(chunk: Buffer): void {
+    const event = beginEvent();
+    try {
+      this.read(chunk);
+    } finally {
+      if (event) endEvent();
+    }
+  }
+
+  private read(chunk: Buffer): void {
     if (this.ex === null) { this.fail(new H1Error("UND_ERR_SOCKET", "data from upstream with no request in flight")); return; }
     this.activeAt = clock.now;
     if (this.state === HEAD) this.onHead(chunk);

@@ -34,6 +34,7 @@ import { cacheSink } from "../policies/cache/cache-sink.ts";
 import { newSpanId, setTraceHeaders, startTrace, validSpanId, type RequestTrace } from "./trace-context.ts";
 import type { AttemptSpan, ServerSpan } from "../tracing/span-sink.ts";
 import { globalHttpsRedirect, PLAIN_LISTENER, routeHttpsRedirect, sendHttpsRedirect, type ListenerInfo } from "./https-redirect.ts";
+import { monoClock, wallClock } from "../event-clock.ts";
 
 /** Header on every response the gateway makes itself, carrying the response flag. */
 export const FLAG_HEADER = "x-switchyard-flag";
@@ -249,8 +250,8 @@ function send(ex: Exchange): void {
   if (ex.retries > 0) runtime.retries.count++;
   let tryMs = DEFAULT_HEADERS_TIMEOUT_MS;
   const perTry = ex.retry?.perTryTimeoutMs ?? null;
-  if (perTry !== null || ex.deadline !== Infinity) tryMs = Math.max(1, Math.min(perTry ?? Infinity, ex.deadline - Date.now()));
-  ex.sentAt = performance.now();
+  if (perTry !== null || ex.deadline !== Infinity) tryMs = Math.max(1, Math.min(perTry ?? Infinity, ex.deadline - wallClock()));
+  ex.sentAt = monoClock();
   let headers = ex.upstreamHeaders;
   const rule = ex.match.rule;
   const authority = rule.rewrite?.authority ?? target.authority;
@@ -353,7 +354,7 @@ function acceptHead(ex: Exchange, status: number): number {
   ex.attemptStatus = status;
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   const od = ex.dest.outlier;
-  if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, status, Date.now())) ex.runtime.ejections[ex.targetIndex]!.count++;
+  if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, status, wallClock())) ex.runtime.ejections[ex.targetIndex]!.count++;
   let flag = FLAG_NONE;
   if (ex.retry !== null && statusRetriable(ex.retry, status)) {
     if (mayRetry(ex)) {
@@ -363,7 +364,7 @@ function acceptHead(ex: Exchange, status: number): number {
     if (ex.retries > 0 || ex.retry.attempts > 0) flag = FLAG_URX;
   }
   ex.relayed = true;
-  ex.upstreamMs = performance.now() - ex.sentAt;
+  ex.upstreamMs = monoClock() - ex.sentAt;
   return flag;
 }
 
@@ -569,7 +570,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
   const secure = listener.secure;
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const rt = state.current;
-    const start = performance.now();
+    const start = monoClock();
     const rawUrl = req.url ?? "/";
     const accessLog = state.accessLog ?? null;
     const q = rawUrl.indexOf("?");
@@ -700,7 +701,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   (res as ExchangeResponse)[EXCHANGE] = ex;
   res.on("close", onResponseClose);
   if (dest.timeoutMs !== null) {
-    ex.deadline = Date.now() + dest.timeoutMs;
+    ex.deadline = wallClock() + dest.timeoutMs;
     ex.routeTimer = setTimeout(onRouteTimeout, dest.timeoutMs, ex);
   }
 

@@ -3,6 +3,7 @@ import { RESPONSE_FLAGS } from "../errors.ts";
 import type { AccessLog } from "./access-log.ts";
 import type { StatSlot } from "./request-stats.ts";
 import type { RequestTrace } from "./trace-context.ts";
+import { monoClock } from "../event-clock.ts";
 
 /** What is known about a request when it ends; the proxy's per-request exchange satisfies it. */
 export interface RequestContext {
@@ -37,7 +38,7 @@ function requestBodyBytes(req: IncomingMessage): number {
  * exactly once per request; never throws into the proxy.
  */
 export function recordRequest(ctx: RequestContext, slot: StatSlot, status: number, flag: number, responseBytes: number): void {
-  const durationMs = performance.now() - ctx.start;
+  const durationMs = monoClock() - ctx.start;
   const requestBytes = requestBodyBytes(ctx.req);
   slot.add(status, flag, durationMs, ctx.upstreamMs, requestBytes, responseBytes, ctx.consumerId ?? 0);
   const span = ctx.trace.span;

@@ -7,6 +7,7 @@ import { sendPolicyError } from "../send-policy-error.ts";
 import type { BasicCredential, CompiledConsumer, ConsumerDirectory } from "./consumer-directory.ts";
 import { readCookie, readQueryParam, removeQueryParam } from "./read-credential.ts";
 import { verifyJwt, type JwtRules, type VerifiedJwt } from "./verify-jwt.ts";
+import { wallClock } from "../../event-clock.ts";
 
 /** Outcome of one method: no credential of this kind, a bad one, a good one, or checking (async). */
 const ABSENT = 0, INVALID = 1, VALID = 2, CHECKING = 3;
@@ -52,7 +53,7 @@ class KeyAuth implements AuthMethod {
   }
 }
 
-interface CachedJwt { readonly verified: VerifiedJwt; readonly headers: string[] | null }
+interface CachedJwt { readonly token: string; readonly verified: VerifiedJwt; readonly headers: string[] | null }
 const JWT_CACHE_MAX = 10_000;
 
 class JwtAuth implements AuthMethod {
@@ -62,7 +63,11 @@ class JwtAuth implements AuthMethod {
   private readonly dir: ConsumerDirectory;
   private readonly rules: JwtRules;
   private readonly claimHeaders: [string, string][];
-  /** Verified tokens until they expire: a repeat costs one map lookup instead of a signature check. */
+  /**
+   * Verified tokens until they expire: a repeat costs one map lookup instead of a signature check.
+   * Keyed by the signature segment: a map lookup hashes its key, and that is a few dozen
+   * characters instead of the whole token; a hit counts only when the whole token is the same.
+   */
   private readonly cache = new Map<string, CachedJwt>();
 
   constructor(config: JwtConfig, dir: ConsumerDirectory) {
@@ -111,20 +116,21 @@ class JwtAuth implements AuthMethod {
     }
     if (token === null) return ABSENT;
 
-    const now = Date.now() / 1000;
-    let entry = this.cache.get(token);
-    if (entry !== undefined && now >= entry.verified.expiresAt) {
-      this.cache.delete(token);
+    const now = wallClock() / 1000;
+    const key = token.slice(token.lastIndexOf(".") + 1);
+    let entry = this.cache.get(key);
+    if (entry !== undefined && (entry.token !== token || now >= entry.verified.expiresAt)) {
+      if (entry.token === token) this.cache.delete(key);
       entry = undefined;
     }
     if (entry === undefined) {
       const result = verifyJwt(token, this.dir, this.rules, now);
       if (typeof result === "string") return INVALID;
-      entry = { verified: result, headers: this.headersFor(result.claims) };
+      entry = { token, verified: result, headers: this.headersFor(result.claims) };
       // Tokens that aren't valid yet or never expire aren't cached: both need a fresh look each time.
       if (result.expiresAt !== Infinity && result.claims.nbf === undefined) {
         if (this.cache.size >= JWT_CACHE_MAX) this.cache.clear();
-        this.cache.set(token, entry);
+        this.cache.set(key, entry);
       }
     }
     const issuer = entry.verified.issuer;
