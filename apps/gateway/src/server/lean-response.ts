@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { writeLatin1, writePending } from "../direct-write.ts";
 import { STATUS_CODES, type OutgoingHttpHeaders } from "node:http";
 import { decimalString } from "../decimal-string.ts";
-import { HTTP_TOKEN, INVALID_VALUE_CHAR } from "./http-syntax.ts";
+import { INVALID_VALUE_CHAR, isHeaderToken } from "./http-syntax.ts";
 
 /**
  * The response side of one lean-listener request: the part of node:http's ServerResponse the
@@ -151,7 +151,7 @@ export class LeanResponse extends EventEmitter {
     for (const name in headers) {
       const value = headers[name]!;
       for (const v of typeof value === "string" ? [value] : value) {
-        if (!HTTP_TOKEN.test(name)) throw invalid("ERR_INVALID_HTTP_TOKEN", `Trailer name must be a valid HTTP token ["${name}"]`);
+        if (!isHeaderToken(name)) throw invalid("ERR_INVALID_HTTP_TOKEN", `Trailer name must be a valid HTTP token ["${name}"]`);
         if (INVALID_VALUE_CHAR.test(v)) throw invalid("ERR_INVALID_CHAR", `Invalid character in trailer content ["${name}"]`);
         this.trailers += `${name}: ${v}\r\n`;
       }
@@ -183,7 +183,7 @@ export class LeanResponse extends EventEmitter {
 
   private addLine(name: string, value: HeaderValue): void {
     if (value === undefined) return;
-    if (!HTTP_TOKEN.test(name)) throw invalid("ERR_INVALID_HTTP_TOKEN", `Header name must be a valid HTTP token ["${name}"]`);
+    if (!isHeaderToken(name)) throw invalid("ERR_INVALID_HTTP_TOKEN", `Header name must be a valid HTTP token ["${name}"]`);
     if (typeof value === "object") {
       for (let i = 0; i < value.length; i++) this.addLine(name, value[i]);
       return;
