@@ -24,7 +24,7 @@ export function writeLatin1(target: LatinWritable, text: string, done?: (err?: E
     socket.destroyed || (socket as PendingMark)[PENDING] === true) {
     return done === undefined ? socket.write(text, "latin1") : socket.write(text, "latin1", done);
   }
-  const req = new binding.WriteWrap() as WriteRequest;
+  const req = new WriteWrap!() as WriteRequest;
   req.handle = handle;
   req.oncomplete = onComplete;
   req.async = false;
@@ -36,11 +36,11 @@ export function writeLatin1(target: LatinWritable, text: string, done?: (err?: E
   if (err !== 0) {
     const error = Object.assign(new Error(`write failed (libuv error ${err})`), { errno: err, syscall: "write" });
     socket.destroy(error);
-    if (done !== undefined) process.nextTick(done, error);
+    if (done !== undefined) nextTick(done, error);
     return false;
   }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
-    if (done !== undefined) process.nextTick(done);
+  if (streamBaseState![LAST_WRITE_WAS_ASYNC] === 0) {
+    if (done !== undefined) nextTick(done);
     return true;
   }
   req.async = true;
@@ -62,6 +62,7 @@ interface StreamWrapBinding { WriteWrap: new () => object; streamBaseState: Int3
 type PendingMark = Socket & { [PENDING]?: boolean };
 
 const PENDING = Symbol("directWritePending");
+const nextTick = process.nextTick;
 
 /** libuv finished a write the kernel didn't take at once. */
 function onComplete(this: WriteRequest, status: number): void {
@@ -96,6 +97,11 @@ const binding = ((): StreamWrapBinding | null => {
 export function writePending(socket: LatinWritable): boolean {
   return socket.writableLength > 0 || (socket as PendingMark)[PENDING] === true;
 }
+
+// Kept apart from the binding object: loads from it (a dictionary-mode object) can't be inlined.
+const WriteWrap = binding?.WriteWrap ?? null;
+const streamBaseState = binding?.streamBaseState ?? null;
+const LAST_WRITE_WAS_ASYNC = binding?.kLastWriteWasAsync ?? 0;
 
 /** Whether writes can take the direct path on this Node (tests). */
 export const directWritesAvailable = binding !== null;

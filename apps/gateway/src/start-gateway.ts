@@ -18,6 +18,11 @@ import { WorkerPool } from "./supervisor/worker-pool.ts";
 import { startPolicyShared } from "./policies/policy-shared.ts";
 import { HealthChecker } from "./upstream/health-checker.ts";
 import { SOFTWARE_VERSION } from "./version.ts";
+import { refreshBuiltinPrototypes } from "./fast-prototypes.ts";
+
+// Every import above has run: undo what loading them did to the built-in prototypes (the
+// supervisor parses, checks and hashes every config it is sent).
+refreshBuiltinPrototypes();
 
 export interface GatewayOptions {
   /** Proxy port (default 8080); 0 picks a free one. */

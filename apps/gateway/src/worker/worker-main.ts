@@ -15,7 +15,7 @@ import { RequestStats } from "./request-stats.ts";
 import { OutlierReporter } from "./outlier-report.ts";
 import { buildRuntimeTable, prepareRuntimeTable, type RuntimeTable } from "./runtime-table.ts";
 import { internStrings } from "./intern-strings.ts";
-import { refreshBuiltinPrototypes } from "./fast-prototypes.ts";
+import { refreshBuiltinPrototypes } from "../fast-prototypes.ts";
 import { consoleLogger } from "../log.ts";
 import { describeCompileError } from "../supervisor/validate-snapshot.ts";
 import { createPolicyRuntime } from "../policies/policy-runtime.ts";

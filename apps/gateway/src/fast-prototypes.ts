@@ -7,7 +7,8 @@
  * String.prototype slow, and no string method call fixes it: a call on a string primitive never
  * makes its prototype fast. Optimized code then can't inline any `s.indexOf`, `s.slice`,
  * `s.length`-style access through String.prototype and calls the generic load builtin instead:
- * measured as ~6% of the proxy worker's CPU time on the benchmark route.
+ * measured as ~6% of the proxy worker's CPU time on the benchmark route. Called by the worker and
+ * by the supervisor's main thread once their modules are loaded.
  *
  * A lookup through a probe object, from a function that has type feedback (V8 allocates it after
  * a few calls), does what the library never does.

@@ -16,7 +16,7 @@ describe("refreshBuiltinPrototypes", () => {
       writeFileSync(script, `
 const fast = () => [String, Array, Object, Number, Function].map((c) => c.name + "=" + %HasFastProperties(c.prototype)).join(" ");
 class Verbatim extends String {}
-await import(${JSON.stringify(path.join(import.meta.dirname, "../policies/policy-runtime.ts"))});
+await import(${JSON.stringify(path.join(import.meta.dirname, "policies/policy-runtime.ts"))});
 console.log("before " + fast());
 const { refreshBuiltinPrototypes } = await import(${JSON.stringify(path.join(import.meta.dirname, "fast-prototypes.ts"))});
 refreshBuiltinPrototypes();
@@ -30,5 +30,14 @@ console.log("after " + fast());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("is done by the supervisor's own module (which loads ioredis through the policy runtime)", () => {
+    const run = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", `
+await import(${JSON.stringify(path.join(import.meta.dirname, "start-gateway.ts"))});
+console.log("String=" + %HasFastProperties(String.prototype));
+`], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe("String=true");
   });
 });
