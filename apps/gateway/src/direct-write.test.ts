@@ -33,7 +33,7 @@ describe("writeLatin1", () => {
     expect(directWritesAvailable).toBe(true);
   });
 
-  it("writes what the kernel takes at once and calls back on the next tick, like socket.write", async () => {
+  it("writes what the kernel takes at once and calls back after the current code, like socket.write", async () => {
     const pair = await socketPair();
     close = pair.close;
     const events: string[] = [];

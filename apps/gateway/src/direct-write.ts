@@ -13,8 +13,9 @@ import { Socket } from "node:net";
  * When the kernel takes only part, libuv keeps the rest (copied); the socket then emits 'drain'
  * once it is out, as it would after a full Writable, and false is returned.
  *
- * `done` runs after the write, on the next tick when it was synchronous (as Writable's callback
- * does), with an error when it failed (the socket is destroyed with it).
+ * `done` runs after the write: when it was synchronous, once the current callback's code is done
+ * (a microtask: Writable's next tick without the tick queue's pass), with an error when it failed
+ * (the socket is destroyed with it).
  */
 export function writeLatin1(target: LatinWritable, text: string, done?: (err?: Error | null) => void): boolean {
   if (binding === null || target.constructor !== Socket) return done === undefined ? target.write(text, "latin1") : target.write(text, "latin1", done);
@@ -36,11 +37,11 @@ export function writeLatin1(target: LatinWritable, text: string, done?: (err?: E
   if (err !== 0) {
     const error = Object.assign(new Error(`write failed (libuv error ${err})`), { errno: err, syscall: "write" });
     socket.destroy(error);
-    if (done !== undefined) nextTick(done, error);
+    if (done !== undefined) process.nextTick(done, error);
     return false;
   }
   if (streamBaseState![LAST_WRITE_WAS_ASYNC] === 0) {
-    if (done !== undefined) nextTick(done);
+    if (done !== undefined) queueMicrotask(done);
     return true;
   }
   req.async = true;
@@ -62,7 +63,6 @@ interface StreamWrapBinding { WriteWrap: new () => object; streamBaseState: Int3
 type PendingMark = Socket & { [PENDING]?: boolean };
 
 const PENDING = Symbol("directWritePending");
-const nextTick = process.nextTick;
 
 /** libuv finished a write the kernel didn't take at once. */
 function onComplete(this: WriteRequest, status: number): void {

@@ -230,7 +230,7 @@ function attempt(ex: Exchange): void {
     return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
   }
   // The per-try timeout runs from here, so time spent waiting for a connection counts.
-  if (perTry !== null && perTry < ex.deadline - Date.now()) ex.tryTimer = setTimeout(onTryTimeout, Math.max(1, perTry), ex);
+  if (perTry !== null && perTry < ex.deadline - wallClock()) ex.tryTimer = setTimeout(onTryTimeout, Math.max(1, perTry), ex);
   if (ex.permit === PERMIT_ACTIVE) send(ex);
 }
 
