@@ -22,6 +22,7 @@ import type {
   RouteEntry,
   RouteMatch,
 } from "./compiled-types.ts";
+import { formatHost, targetOrigin } from "./target-address.ts";
 
 /**
  * Turns a validated config into an immutable routing table. Everything that can be decided
@@ -246,7 +247,7 @@ function clusterOf(service: Service, subsetName: string | undefined, where: stri
       port: t.port,
       weight: t.weight,
       labels: Object.freeze({ ...t.labels }),
-      origin: `http://${formatHost(t.host)}:${t.port}`,
+      origin: targetOrigin(t.host, t.port),
       authority: t.port === 80 ? formatHost(t.host) : `${formatHost(t.host)}:${t.port}`,
     }));
   const cluster: ClusterParts = {
@@ -271,10 +272,6 @@ function clusterOf(service: Service, subsetName: string | undefined, where: stri
   };
   bySubset.set(subsetName ?? "", cluster);
   return cluster;
-}
-
-function formatHost(host: string): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 function compileMatchBlock(block: RuleMatch, at: string): CompiledMatchBlock {

@@ -8,6 +8,7 @@ export { probePolicy } from "./resolve-policy.ts";
 export { pickDestination } from "./pick-destination.ts";
 export { forwardPath } from "./strip-path.ts";
 export { upstreamPath } from "./rewrite-path.ts";
+export { formatHost, targetOrigin } from "./target-address.ts";
 export { cookieValue } from "./cookie-value.ts";
 export type * from "./compiled-types.ts";
 // The gateway and the route simulator share it; it lives in config so exporters can use it too.

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "@switchyard/config";
+import { targetOrigin } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
 import {
   C_ACTIVE, C_LOCK, C_RETRIES, createUpstreamShared, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_QUEUED, T_STATE,
@@ -8,11 +9,6 @@ import {
 /** Default capacity: far more clusters and targets than a config has; ~1 MB plus 160 KB per worker. */
 const CLUSTERS = 4096;
 const TARGETS = 16384;
-
-/** The origin a compiled target is keyed by ("http://host:port", IPv6 in brackets), as packages/routing builds it. */
-function origin(host: string, port: number): string {
-  return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
-}
 
 /**
  * The supervisor's side of the shared upstream memory: assigns a slot to every cluster key and
@@ -39,7 +35,7 @@ export class UpstreamSlots {
     for (const service of config?.services ?? []) {
       this.cluster(service.name);
       for (const subset of service.subsets ?? []) this.cluster(`${service.name}/${subset.name}`);
-      for (const t of service.targets) this.target(origin(t.host, t.port));
+      for (const t of service.targets) this.target(targetOrigin(t.host, t.port));
     }
     return this.map;
   }

@@ -2,7 +2,7 @@ import { request, type IncomingMessage } from "node:http";
 import { connect as connectH2 } from "node:http2";
 import { request as requestTls } from "node:https";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
-import { probePolicy, resolveUpstreamTls } from "@switchyard/routing";
+import { probePolicy, resolveUpstreamTls, targetOrigin } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
 import { tlsOrigin, upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
@@ -87,8 +87,7 @@ export class HealthChecker {
     for (const service of config?.services ?? []) {
       if (!service.healthCheck) continue;
       for (const t of service.targets) {
-        const host = t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host;
-        const origin = `http://${host}:${t.port}`;
+        const origin = targetOrigin(t.host, t.port);
         if (wanted.has(origin)) continue;
         // A subset's own policy (its targets speak TLS, say) applies to their probes too.
         const policy = probePolicy(service, t);
