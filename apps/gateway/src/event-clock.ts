@@ -1,10 +1,10 @@
 /**
  * The clock of the I/O event being handled. One proxied request reads the time about ten times
  * (deadlines, idle and ejection checks, the JWT expiry, the rate-limit window, latency), nearly
- * all within the same two callbacks: the client's read and the upstream's. Inside a callback
- * between beginEvent() and endEvent() the first read of each clock is kept and reused until it returns; outside
- * one (timers, Node's HTTP server) every call reads the time afresh. A kept time is as old as the
- * callback is long: microseconds.
+ * all within the same two callbacks: the client's read and the upstream's. Between beginEvent()
+ * and endEvent() the first read of each clock is kept and reused; outside an event (timers,
+ * Node's HTTP server) every call reads the time afresh. A kept time is as old as the callback is
+ * long: microseconds.
  */
 let active = false;
 let wall = -1;

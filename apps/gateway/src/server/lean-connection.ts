@@ -56,22 +56,10 @@ export class LeanConnection implements ResponseConnection {
   served = false;
 
   readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
-  private readonly onData = (chunk: Buffer): void => {
-    const event = beginEvent();
-    try {
-      this.read(chunk);
-    } finally {
-      if (event) endEvent();
-    }
-  };
+  private readonly onData = (chunk: Buffer): void => this.readAsEvent(chunk);
   /** A read in the worker's shared buffer (plain TCP): whatever of it is kept is copied before returning. */
   private readonly onSharedRead = (chunk: Buffer): boolean => {
-    const event = beginEvent();
-    try {
-      this.read(chunk);
-    } finally {
-      if (event) endEvent();
-    }
+    this.readAsEvent(chunk);
     if (this.unread !== null) this.unread = own(this.unread);
     return true;
   };
@@ -132,6 +120,16 @@ export class LeanConnection implements ResponseConnection {
     this.unread = null;
     this.socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n");
     this.socket.destroySoon();
+  }
+
+  /** One socket read: the clock reads of everything it sets off share one reading (event-clock.ts). */
+  private readAsEvent(chunk: Buffer): void {
+    const event = beginEvent();
+    try {
+      this.read(chunk);
+    } finally {
+      if (event) endEvent();
+    }
   }
 
   private read(chunk: Buffer): void {

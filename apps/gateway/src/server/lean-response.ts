@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
-import { writeLatin1, writePending } from "../direct-write.ts";
 import { STATUS_CODES, type OutgoingHttpHeaders } from "node:http";
 import { decimalString } from "../decimal-string.ts";
+import { writeLatin1, writePending } from "../direct-write.ts";
 import { INVALID_VALUE_CHAR, isHeaderToken } from "./http-syntax.ts";
 
 /**

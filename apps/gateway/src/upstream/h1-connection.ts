@@ -172,6 +172,7 @@ export class H1Connection {
     this.onData(buf.subarray(0, n));
   }
 
+  /** One socket read: the clock reads of everything it sets off share one reading (event-clock.ts). */
   private onData(chunk: Buffer): void {
     const event = beginEvent();
     try {
