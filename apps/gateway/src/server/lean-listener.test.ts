@@ -139,3 +139,50 @@ describe("lean listener reading into the worker's shared buffer", () => {
     expect(second!.data.endsWith(`\r\n\r\n${b}${a}`)).toBe(true);
   });
 });
+
+describe("lean listener writing responses straight to the socket", () => {
+  let port: number;
+  let close: () => Promise<void>;
+  const BODY = 2_000; // joined with the head into one direct write
+
+  beforeAll(async () => {
+    const handler: Handler = (req, res) => {
+      const n = (req.url ?? "/").slice(1);
+      const body = `${n}:`.padEnd(BODY, "x");
+      res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
+      res.end(body);
+    };
+    ({ port, close } = await startLeanServer(handler, { maxHeaderSize: 16 * 1024, headersTimeout: 5_000, keepAliveTimeout: 5_000, requestTimeout: 10_000 }));
+  });
+  afterAll(() => close());
+
+  // ~10 MB of answers to a client that reads nothing at first: the kernel's buffers fill, writes
+  // are taken in part and finish later, pipelined requests wait for them, and every answer still
+  // arrives whole and in order once the client reads.
+  it("keeps pipelined answers whole and in order when the client reads late", async () => {
+    const count = 5_000;
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    socket.pause();
+    let requests = "";
+    for (let i = 0; i < count; i++) requests += `GET /${i} HTTP/1.1\r\nHost: t\r\n\r\n`;
+    socket.write(requests);
+    await new Promise((r) => setTimeout(r, 300));
+    let data = "";
+    socket.setEncoding("latin1");
+    const done = new Promise<void>((resolve) => {
+      socket.on("data", (d: string) => {
+        data += d;
+        if (data.endsWith(`${count - 1}:`.padEnd(BODY, "x"))) resolve();
+      });
+    });
+    socket.resume();
+    await done;
+    socket.destroy();
+    const bodies = data.split(/HTTP\/1\.1 200 OK\r\n[^]*?\r\n\r\n/).slice(1);
+    expect(bodies).toHaveLength(count);
+    bodies.forEach((body, i) => {
+      if (body !== `${i}:`.padEnd(BODY, "x")) expect.fail(`answer ${i} is not whole or out of order`);
+    });
+  }, 20_000);
+});
