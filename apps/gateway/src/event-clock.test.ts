@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { beginEvent, endEvent, monoClock, wallClock } from "./event-clock.ts";
+import { beginEvent, endEvent, monoClock, readAsEvent, wallClock } from "./event-clock.ts";
 
 const spin = (ms: number) => { const until = performance.now() + ms; while (performance.now() < until) { /* wait */ } };
 
@@ -29,5 +29,21 @@ describe("event clock", () => {
     spin(2);
     expect(monoClock()).toBe(next);
     endEvent();
+  });
+});
+
+describe("readAsEvent", () => {
+  it("runs the read with its target as one event, and ends the event when the read throws", () => {
+    const target = {
+      seen: [] as number[],
+      read(this: { seen: number[] }, chunk: Buffer) { this.seen.push(monoClock(), chunk.length); spin(2); this.seen.push(monoClock()); },
+    };
+    readAsEvent(target, target.read, Buffer.alloc(3));
+    expect(target.seen[0]).toBe(target.seen[2]);
+    expect(target.seen[1]).toBe(3);
+    expect(() => readAsEvent(target, () => { throw new Error("boom"); }, Buffer.alloc(1))).toThrow("boom");
+    const a = monoClock();
+    spin(2);
+    expect(monoClock() - a).toBeGreaterThanOrEqual(2); // no event left open
   });
 });

@@ -39,3 +39,16 @@ export function beginEvent(): boolean {
 export function endEvent(): void {
   active = false;
 }
+
+/**
+ * Runs `read.call(target, chunk)` as one event: the handler of one socket read, whose clock reads
+ * (and those of everything it sets off) share one reading.
+ */
+export function readAsEvent<T>(target: T, read: (this: T, chunk: Buffer) => void, chunk: Buffer): void {
+  const event = beginEvent();
+  try {
+    read.call(target, chunk);
+  } finally {
+    if (event) endEvent();
+  }
+}

@@ -5,7 +5,7 @@ import { LeanRequest } from "./lean-request.ts";
 import { LeanResponse, type ResponseConnection } from "./lean-response.ts";
 import { HANDOFF, INCOMPLETE, readRequestHead } from "./request-head.ts";
 import { own, readAsStream, readIntoSharedBuffer } from "../shared-read-buffer.ts";
-import { beginEvent, endEvent, wallClock } from "../event-clock.ts";
+import { readAsEvent, wallClock } from "../event-clock.ts";
 
 /** What a connection needs from its listener. */
 export interface ConnectionOwner {
@@ -56,10 +56,10 @@ export class LeanConnection implements ResponseConnection {
   served = false;
 
   readonly onWritten = (err?: Error | null): void => this.finished(err ?? null);
-  private readonly onData = (chunk: Buffer): void => this.readAsEvent(chunk);
+  private readonly onData = (chunk: Buffer): void => readAsEvent(this, this.read, chunk);
   /** A read in the worker's shared buffer (plain TCP): whatever of it is kept is copied before returning. */
   private readonly onSharedRead = (chunk: Buffer): boolean => {
-    this.readAsEvent(chunk);
+    readAsEvent(this, this.read, chunk);
     if (this.unread !== null) this.unread = own(this.unread);
     return true;
   };
@@ -120,16 +120,6 @@ export class LeanConnection implements ResponseConnection {
     this.unread = null;
     this.socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n");
     this.socket.destroySoon();
-  }
-
-  /** One socket read: the clock reads of everything it sets off share one reading (event-clock.ts). */
-  private readAsEvent(chunk: Buffer): void {
-    const event = beginEvent();
-    try {
-      this.read(chunk);
-    } finally {
-      if (event) endEvent();
-    }
   }
 
   private read(chunk: Buffer): void {

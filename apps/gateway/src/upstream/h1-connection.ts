@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { writeLatin1 } from "../direct-write.ts";
-import { beginEvent, endEvent, wallClock } from "../event-clock.ts";
+import { readAsEvent, wallClock } from "../event-clock.ts";
 import { own } from "../shared-read-buffer.ts";
 import { TlsHandshakeError } from "./tls-handshake-error.ts";
 import { headerNameTable, knownHeaderName } from "../server/header-names.ts";
@@ -172,14 +172,9 @@ export class H1Connection {
     this.onData(buf.subarray(0, n));
   }
 
-  /** One socket read: the clock reads of everything it sets off share one reading (event-clock.ts). */
+  /** One socket read, as one event of the clock (event-clock.ts). */
   private onData(chunk: Buffer): void {
-    const event = beginEvent();
-    try {
-      this.read(chunk);
-    } finally {
-      if (event) endEvent();
-    }
+    readAsEvent(this, this.read, chunk);
   }
 
   private read(chunk: Buffer): void {
