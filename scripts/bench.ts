@@ -16,6 +16,7 @@ import { hasWrk, saturate, type LoadResult } from "./bench/load.ts";
 import { hasNginx, proxyBody, startNginx, upstreamBody } from "./bench/nginx.ts";
 import { halfLoadClientName, measureAtRate, reportHalfLoad } from "./bench/half-load.ts";
 import { canPin, onCpu, pinSelf } from "./bench/pin.ts";
+import { median } from "./bench/median.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 8); // per contender and round
@@ -109,11 +110,6 @@ async function measureInRounds(contenders: Contender[]): Promise<Row[]> {
     };
     return { name, load, cpuUsPerRequest: pid ? col((x) => x.cpuUsPerRequest!) : null, rounds: r.map((x) => ({ rps: x.load.rps, cpuUsPerRequest: x.cpuUsPerRequest })) };
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function report(rows: Row[]) {

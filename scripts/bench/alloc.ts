@@ -16,6 +16,7 @@ import { stringify } from "yaml";
 import { benchConfig, benchToken } from "./bench-config.ts";
 import { saturate } from "./load.ts";
 import { hasNginx, startNginx, upstreamBody } from "./nginx.ts";
+import { median } from "./median.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const seconds = Number(process.env.ALLOC_SECONDS ?? 5);
@@ -113,11 +114,6 @@ function reportProfiles(files: string[], requests: number) {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`\nsampled allocation sites (${(total / requests).toFixed(0)} B/request sampled):\n${top(self, 30)}\n\nwith caller:\n${top(withCaller, 40)}`);
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function waitFor(url: string) {
   for (let i = 0; i < 200; i++) {

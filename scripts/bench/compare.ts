@@ -21,6 +21,7 @@ import { treeCpuSeconds } from "./cpu.ts";
 import { saturate } from "./load.ts";
 import { hasNginx, startNginx, upstreamBody } from "./nginx.ts";
 import { canPin, onCpu, pinSelf } from "./pin.ts";
+import { median } from "./median.ts";
 
 interface Variant { name: string; gatewayArgs?: string[]; nodeArgs?: string[]; env?: Record<string, string>; root?: string }
 const DEFAULT_VARIANTS: Variant[] = [
@@ -40,11 +41,6 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "sy-compare-"));
 const started: ChildProcess[] = [];
 const pin = process.env.COMPARE_PIN !== "0" && canPin;
 if (pin) pinSelf(0); // this process, wrk and the upstream: CPU 0
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function waitFor(url: string) {
   for (let i = 0; i < 200; i++) {

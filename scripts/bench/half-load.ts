@@ -11,6 +11,7 @@
 import { treeCpuSeconds } from "./cpu.ts";
 import { paced, type LoadResult } from "./load.ts";
 import { buildPace, runPace } from "./pace.ts";
+import { median } from "./median.ts";
 
 export interface HalfLoadOptions { rate: number; seconds: number; rounds: number; connections: number; headers: Record<string, string> }
 /** `pid`: the proxy's process, for its CPU time (none for direct). */
@@ -57,11 +58,6 @@ async function atRate(url: string, { rate, seconds, connections, headers }: Half
   const l = r.latencyMs;
   return { requests: r.requests, rps: r.rps, errors: r.errors.total, p50Ms: l?.p50 ?? NaN, p99Ms: l?.p99 ?? NaN, p999Ms: l?.p999, maxMs: l?.max, clientLagP99Ms: r.wakeLagMs?.p99 };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export function reportHalfLoad(rows: HalfLoadRow[], opts: HalfLoadOptions) {
   const pad = (s: string, n: number) => s.padEnd(n);
