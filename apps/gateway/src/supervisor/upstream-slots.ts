@@ -2,7 +2,7 @@ import type { GatewayConfig } from "@switchyard/config";
 import { targetOrigin } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
 import {
-  C_ACTIVE, C_LOCK, C_RETRIES, createUpstreamShared, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_QUEUED, T_STATE,
+  C_ACTIVE, C_LOCK, C_RETRIES, createUpstreamShared, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE,
   UpstreamMemory, type UpstreamSharedInit, type UpstreamSlotMap,
 } from "../upstream/upstream-memory.ts";
 
@@ -60,7 +60,7 @@ export class UpstreamSlots {
 
   /**
    * A worker exited: what it still held (requests in flight, retries, connection permits, queued
-   * requests, an ejection lock or an ejection half done) is taken out, so nothing leaks.
+   * requests, HTTP/2 sessions and waiting streams, an ejection lock or an ejection half done) is taken out, so nothing leaks.
    * Waiting workers are woken, since permits may have come free.
    */
   reclaim(worker: number): void {
@@ -79,8 +79,9 @@ export class UpstreamSlots {
       const at = m.targetAt(s), t = base + m.targetTallyAt(s);
       if (tally[t] !== 0) Atomics.sub(i32, at + T_ACTIVE, tally[t]!);
       if (tally[t + 1] !== 0) Atomics.sub(i32, at + T_QUEUED, tally[t + 1]!);
-      tally[t] = 0;
-      tally[t + 1] = 0;
+      if (tally[t + 2] !== 0) Atomics.sub(i32, at + T_H2_SESSIONS, tally[t + 2]!);
+      if (tally[t + 3] !== 0) Atomics.sub(i32, at + T_H2_QUEUED, tally[t + 3]!);
+      tally.fill(0, t, t + 4);
       Atomics.compareExchange(i32, at + T_STATE, STATE_EJECTING + worker, STATE_IN_SERVICE);
       Atomics.notify(i32, at + T_ACTIVE);
     }
@@ -95,10 +96,13 @@ export class UpstreamSlots {
   }
 
   /** Process-wide counters of a target, for tests and diagnostics. */
-  targetCounts(originKey: string): { active: number; queued: number } | null {
+  targetCounts(originKey: string): { active: number; queued: number; h2Sessions: number; h2Queued: number } | null {
     const slot = this.map.targets[originKey];
     if (slot === undefined) return null;
-    const at = this.memory.targetAt(slot);
-    return { active: Atomics.load(this.memory.i32, at + T_ACTIVE), queued: Atomics.load(this.memory.i32, at + T_QUEUED) };
+    const at = this.memory.targetAt(slot), i32 = this.memory.i32;
+    return {
+      active: Atomics.load(i32, at + T_ACTIVE), queued: Atomics.load(i32, at + T_QUEUED),
+      h2Sessions: Atomics.load(i32, at + T_H2_SESSIONS), h2Queued: Atomics.load(i32, at + T_H2_QUEUED),
+    };
   }
 }

@@ -27,14 +27,29 @@ export interface H2Callbacks {
   onDone(ctx: unknown, err: Error | null): void;
 }
 
+/**
+ * The target's limits shared by every worker of the process (HostState): sessions count against
+ * tcp.maxConnections and waiting requests against http1MaxPendingRequests process-wide, as
+ * Envoy's circuit breakers count its per-worker pools together.
+ */
+export interface H2SharedLimits {
+  /** False: `max` sessions are open process-wide (with `alone`, the session is counted and opens anyway). */
+  tryOpenSession(max: number, alone: boolean): boolean;
+  sessionClosed(): void;
+  tryWaitForStream(max: number): boolean;
+  streamWaitEnded(): void;
+}
+
 export interface H2PoolOptions {
   /** "http://host:port" (h2c with prior knowledge) or "https://host:port" (TLS, ALPN h2). */
   origin: string;
   connectTimeoutMs: number;
-  /** Connections (sessions) to the target at most. */
+  /** Connections (sessions) to the target at most, process-wide (one per worker whatever the limit). */
   maxConnections: number;
-  /** Requests waiting for a stream once every connection is at its stream limit. */
+  /** Requests waiting for a stream once every connection is at its stream limit, process-wide. */
   maxPending: number;
+  /** Where those two are counted. */
+  limits: H2SharedLimits;
   /** Our own cap on streams per connection; the upstream's SETTINGS_MAX_CONCURRENT_STREAMS applies too. */
   maxConcurrentStreams: number;
   /** 0: unlimited. A connection that served this many streams takes no more and closes when idle. */
@@ -107,16 +122,20 @@ export function toH2Headers(method: string, path: string, headers: Record<string
 const HEADERS_TIMEOUT = (): H1Error => new H1Error("UND_ERR_HEADERS_TIMEOUT", "upstream response head timeout");
 
 /**
- * HTTP/2 to one upstream target: multiplexed streams over as few sessions as the upstream's
- * stream limit allows (one, usually), at most `maxConnections`; requests beyond every session's
- * limit wait (at most `maxPending`). A session that got GOAWAY or closed takes no new streams;
- * the next request opens a fresh one.
+ * HTTP/2 to one upstream target from one worker: multiplexed streams over as few sessions as the
+ * upstream's stream limit allows (one, usually), at most `maxConnections` for the whole process
+ * (but always one per worker that needs one); requests beyond every session's limit wait (at most
+ * `maxPending` process-wide). A session that got GOAWAY or closed takes no new streams; the next
+ * request opens a fresh one.
  */
 export class H2Pool {
   private readonly options: H2PoolOptions;
   private readonly callbacks: H2Callbacks;
   private readonly sessions: SessionEntry[] = [];
+  /** Requests waiting for a stream; each holds a place counted by `limits`. */
   private readonly pending: H2Attempt[] = [];
+  /** Places admit() took that dispatch() has not used yet. */
+  private reserved = 0;
   private closing = false;
 
   constructor(options: H2PoolOptions, callbacks: H2Callbacks) {
@@ -129,15 +148,30 @@ export class H2Pool {
     return this.sessions.length;
   }
 
-  /** Whether a new request would exceed the pending limit (circuit breaking, answered as UO). */
-  overloaded(): boolean {
-    return this.pending.length >= this.options.maxPending && this.pick() === null;
+  /**
+   * Whether a request may be dispatched now: a stream is free, or a place among the requests
+   * waiting process-wide was taken for it (the next dispatch() uses it). False: circuit
+   * breaking (answered as UO, nothing sent).
+   */
+  admit(): boolean {
+    if (this.pick() !== null) return true;
+    if (!this.options.limits.tryWaitForStream(this.options.maxPending)) return false;
+    this.reserved++;
+    return true;
   }
 
+  /** Sends the request, or queues it for a stream: call after admit() returned true. */
   dispatch(ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null, headersTimeoutMs: number): H2Attempt {
     const a = new H2Attempt(this, ctx, headers, body);
     a.timer = setTimeout(onHeadersTimeout, headersTimeoutMs, a);
     const entry = this.pick();
+    const limits = this.options.limits;
+    if (this.reserved > 0) {
+      this.reserved--;
+      if (entry !== null) limits.streamWaitEnded();
+    } else if (entry === null) {
+      limits.tryWaitForStream(Infinity); // not admitted first: counted all the same
+    }
     if (entry !== null) this.start(a, entry);
     else {
       this.pending.push(a);
@@ -150,7 +184,7 @@ export class H2Pool {
     if (a.done) return;
     if (a.stream === null) {
       const i = this.pending.indexOf(a);
-      if (i !== -1) this.pending.splice(i, 1);
+      if (i !== -1) this.unqueue(i);
       this.finish(a, err);
       return;
     }
@@ -171,7 +205,17 @@ export class H2Pool {
     return null;
   }
 
-  /** Opens a session for waiting requests unless one is on its way or the connection limit is reached. */
+  /** Takes waiting request i out of the queue, giving back its place. */
+  private unqueue(i: number): H2Attempt {
+    const a = this.pending.splice(i, 1)[0]!;
+    this.options.limits.streamWaitEnded();
+    return a;
+  }
+
+  /**
+   * Opens a session for waiting requests unless one is on its way or the process has
+   * maxConnections open (this worker opens its first one regardless).
+   */
   private connectIfNeeded(): void {
     if (this.closing || this.pending.length === 0) return;
     let open = 0;
@@ -179,9 +223,10 @@ export class H2Pool {
       if (!e.ready && !e.draining) return; // one is connecting; the waiting requests go there
       if (!e.draining) open++;
     }
-    if (open < this.options.maxConnections) this.open();
+    if (this.options.limits.tryOpenSession(this.options.maxConnections, open === 0)) this.open();
   }
 
+  /** Opens a session; its place among the process's sessions is already counted, and given back when it closes. */
   private open(): void {
     const o = this.options;
     const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ...o.tls, ALPNProtocols: ["h2"] } : {}) });
@@ -203,6 +248,7 @@ export class H2Pool {
     session.on("error", (err: Error) => { e.error ??= err; });
     session.on("close", () => {
       clearTimeout(timer);
+      o.limits.sessionClosed();
       const i = this.sessions.indexOf(e);
       if (i !== -1) this.sessions.splice(i, 1);
       if (!e.ready) {
@@ -210,7 +256,7 @@ export class H2Pool {
         const err = o.tls !== null && !e.secured
           ? new TlsHandshakeError(e.error)
           : e.error ?? new H1Error("ECONNRESET", "upstream closed the connection before HTTP/2 settings");
-        if (this.sessions.every((s) => s.draining)) for (const a of this.pending.splice(0)) this.finish(a, err);
+        if (this.sessions.every((s) => s.draining)) while (this.pending.length > 0) this.finish(this.unqueue(0), err);
       }
       this.connectIfNeeded();
     });
@@ -301,7 +347,7 @@ export class H2Pool {
     while (this.pending.length > 0) {
       const e = this.pick();
       if (e === null) break;
-      this.start(this.pending.shift()!, e);
+      this.start(this.unqueue(0), e);
     }
     this.connectIfNeeded();
   }
@@ -309,7 +355,7 @@ export class H2Pool {
   /** No new requests; sessions close once their streams end. */
   close(): void {
     this.closing = true;
-    for (const a of this.pending.splice(0)) this.finish(a, new H1Error("UND_ERR_CLOSED", "pool closed"));
+    while (this.pending.length > 0) this.finish(this.unqueue(0), new H1Error("UND_ERR_CLOSED", "pool closed"));
     for (const e of [...this.sessions]) this.retire(e);
   }
 

@@ -1,7 +1,7 @@
 import type { CompiledOutlierDetection } from "@switchyard/routing";
 import {
   B_SINCE, B_UNTIL, STATE_EJECTED, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_CONSECUTIVE_5XX, T_CONSECUTIVE_GATEWAY,
-  T_EJECTIONS, T_QUEUED, T_STATE, incrementBelow, type UpstreamMemory,
+  T_EJECTIONS, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE, incrementBelow, type UpstreamMemory,
 } from "./upstream-memory.ts";
 import { SlotRegistry } from "./slot-registry.ts";
 
@@ -140,6 +140,36 @@ export class HostState {
     while (this.waiters.length > 0 && this.tryAcquire(this.waiterMax[0]!)) this.unqueue(0, true);
     this.arm();
   };
+
+  /**
+   * Counts an HTTP/2 connection about to open unless `max` are open process-wide; with `alone`
+   * (the worker's pool has none, so its requests could never be served otherwise) it opens
+   * anyway, as Envoy lets a per-worker pool without connections open one. Give it back with
+   * sessionClosed() once it has closed.
+   */
+  tryOpenSession(max: number, alone: boolean): boolean {
+    if (alone) Atomics.add(this.i32, this.at + T_H2_SESSIONS, 1);
+    else if (!incrementBelow(this.i32, this.at + T_H2_SESSIONS, max)) return false;
+    this.tally[this.tallyAt + 2]!++;
+    return true;
+  }
+
+  sessionClosed(): void {
+    Atomics.sub(this.i32, this.at + T_H2_SESSIONS, 1);
+    this.tally[this.tallyAt + 2]!--;
+  }
+
+  /** Takes a place among the requests waiting for a free HTTP/2 stream, unless `max` wait process-wide. */
+  tryWaitForStream(max: number): boolean {
+    if (!incrementBelow(this.i32, this.at + T_H2_QUEUED, max)) return false;
+    this.tally[this.tallyAt + 3]!++;
+    return true;
+  }
+
+  streamWaitEnded(): void {
+    Atomics.sub(this.i32, this.at + T_H2_QUEUED, 1);
+    this.tally[this.tallyAt + 3]!--;
+  }
 
   /** Ejected right now; an ejection whose time is over ends here (lazily, no timers). */
   isEjected(now: number): boolean {

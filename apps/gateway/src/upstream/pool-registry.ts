@@ -103,6 +103,7 @@ export class PoolRegistry {
         connectTimeoutMs: limits.connectTimeoutMs,
         maxConnections: Number.isFinite(limits.maxConnections) ? limits.maxConnections : Infinity,
         maxPending: limits.maxPending,
+        limits: this.hosts.get(target.origin),
         maxConcurrentStreams: limits.maxConcurrentStreams,
         maxRequestsPerConnection: limits.maxRequestsPerConnection,
         idleTimeoutMs: dest.idleTimeoutMs ?? 60_000,

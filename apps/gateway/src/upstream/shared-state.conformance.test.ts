@@ -1,3 +1,5 @@
+import { createServer as createH2Server, type Http2Session } from "node:http2";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayConfigInput, ServiceInput } from "@switchyard/config";
 import { silentLogger } from "../log.ts";
@@ -87,7 +89,61 @@ describe("upstream state shared by all workers of a process (two workers)", () =
     expect(up.maxConcurrent).toBe(2);
     const perWorker = await servedSince(before);
     expect(Math.min(...perWorker)).toBeGreaterThan(0);
-    expect(pool.upstream.targetCounts(`http://127.0.0.1:${up.port}`)).toEqual({ active: 0, queued: 0 });
+    expect(pool.upstream.targetCounts(`http://127.0.0.1:${up.port}`)).toEqual({ active: 0, queued: 0, h2Sessions: 0, h2Queued: 0 });
+  });
+
+  it("HTTP/2: tcp.maxConnections and http1MaxPendingRequests count both workers' sessions and waiting requests", async () => {
+    // h2c upstream: /slow answers after 300 ms, anything else at once; sessions and concurrent streams counted.
+    const sessions: Http2Session[] = [];
+    let active = 0, maxActive = 0, hits = 0;
+    const h2 = createH2Server();
+    h2.on("session", (s: Http2Session) => sessions.push(s));
+    h2.on("request", (req, res) => {
+      hits++;
+      active++;
+      maxActive = Math.max(maxActive, active);
+      res.on("close", () => { active--; });
+      setTimeout(() => res.end("ok"), req.url.endsWith("/slow") ? 300 : 0);
+    });
+    await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
+    const port = (h2.address() as AddressInfo).port;
+    try {
+      await apply({
+        services: [{
+          name: "svc", targets: [{ host: "127.0.0.1", port }],
+          trafficPolicy: { connectionPool: { tcp: { maxConnections: 2 }, http: { h2UpgradePolicy: "UPGRADE", maxConcurrentStreams: 1, http1MaxPendingRequests: 2 } } },
+        }],
+        routes: [{ name: "r", path: { type: "prefix", value: "/r" }, rules: [{ destinations: [{ service: "svc" }] }] }],
+      });
+      // Each worker opens its session (one each: a worker's first opens whatever the others hold).
+      const before = [...served];
+      await waitUntil(async () => {
+        expect((await request()).status).toBe(200);
+        return Math.min(...await servedSince(before)) > 0;
+      }, 5_000, "both workers to have served a request");
+      expect(sessions).toHaveLength(2);
+      hits = 0;
+      maxActive = 0;
+      // Per worker, each could have opened a second session and queued 2: up to 8 would get through.
+      const results = await Promise.all(Array.from({ length: 16 }, () => rawRequest(pool.proxyPort, "/r/slow", { connection: "close" })));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(4);
+      expect(results.filter((r) => r.status === 503 && r.headers["x-switchyard-flag"] === "UO")).toHaveLength(12);
+      expect(hits).toBe(4);
+      expect(maxActive).toBe(2);
+      expect(sessions).toHaveLength(2);
+      const origin = `http://127.0.0.1:${port}`;
+      // The last stream's close may follow its response by a moment.
+      await waitUntil(() => pool.upstream.targetCounts(origin)!.active === 0, 1_000, "the streams to close");
+      expect(pool.upstream.targetCounts(origin)).toEqual({ active: 0, queued: 0, h2Sessions: 2, h2Queued: 0 });
+      // Workers that die with their sessions open give them back.
+      await pool.killWorker(0);
+      await pool.killWorker(1);
+      await waitUntil(() => pool.liveWorkers === 2, 5_000, "replacement workers");
+      expect(pool.upstream.targetCounts(origin)).toEqual({ active: 0, queued: 0, h2Sessions: 0, h2Queued: 0 });
+    } finally {
+      for (const s of sessions) s.destroy();
+      await new Promise<void>((resolve) => h2.close(() => resolve()));
+    }
   });
 
   it("an ejection one worker makes routes the other worker's requests away too; back after base, then 2 × base", async () => {

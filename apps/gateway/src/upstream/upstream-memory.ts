@@ -7,7 +7,7 @@
  * Layout (Int32 unless noted):
  *   clusters × C_FIELDS | targets × T_FIELDS | targets × B_FIELDS (BigInt64, epoch ms) | workers × tally
  * A worker's tally region counts what it holds of each counter that is released later (requests
- * in flight, retries, connection permits, queued requests), so that the supervisor can take a
+ * in flight, retries, connection permits, queued requests, HTTP/2 sessions), so that the supervisor can take a
  * crashed worker's share back out of the totals.
  */
 
@@ -29,6 +29,10 @@ export const T_CONSECUTIVE_GATEWAY = 3;
 export const T_STATE = 4;
 /** Ejection multiplier: base ejection time × this. */
 export const T_EJECTIONS = 5;
+/** HTTP/2 connections (sessions) open or opening to the target (tcp.maxConnections). */
+export const T_H2_SESSIONS = 6;
+/** Requests waiting for a free HTTP/2 stream to the target (http1MaxPendingRequests). */
+export const T_H2_QUEUED = 7;
 export const T_FIELDS = 8;
 
 /** Epoch ms the ejection ends. */
@@ -37,8 +41,11 @@ export const B_UNTIL = 0;
 export const B_SINCE = 1;
 export const B_FIELDS = 2;
 
-/** Tally fields per cluster (C_ACTIVE, C_RETRIES) and per target (T_ACTIVE, T_QUEUED). */
-export const TALLY_FIELDS = 2;
+/**
+ * Tally fields per cluster (C_ACTIVE, C_RETRIES, two unused) and per target (T_ACTIVE, T_QUEUED,
+ * T_H2_SESSIONS, T_H2_QUEUED), in that order.
+ */
+export const TALLY_FIELDS = 4;
 
 export const STATE_IN_SERVICE = 0;
 export const STATE_EJECTED = 1;

@@ -211,10 +211,10 @@ function attempt(ex: Exchange): void {
   ex.discarding = false;
   const perTry = ex.retry?.perTryTimeoutMs ?? null;
   const h2 = runtime.h2[index] ?? null;
-  if (h2 !== null) {
+  if (h2 !== null && ex.method !== "CONNECT") {
     // HTTP/2: the pool knows its sessions and streams and queues only when every session is at
     // its stream limit; the host permit just counts the request in flight (least-request).
-    if (h2.overloaded()) {
+    if (!h2.admit()) {
       ex.host = null;
       return fail(ex, GatewayErrors.UPSTREAM_OVERFLOW);
     }
