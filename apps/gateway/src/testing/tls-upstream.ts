@@ -13,6 +13,8 @@ export interface TlsRequestSeen {
   method: string;
   /** SNI the client sent; null: none. */
   servername: string | null;
+  /** Host (HTTP/1.1) or :authority (HTTP/2) the request carried. */
+  host: string | null;
   httpVersion: string;
   bodyBytes: number;
   /** CN of the client certificate the gateway presented; null: none. */
@@ -45,7 +47,8 @@ export async function startTlsUpstream(cert: TestCertificate, options: { http2?:
       const servername = socket.servername;
       const clientCn = socket.getPeerCertificate().subject?.CN;
       const entry = {
-        path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null, httpVersion: req.httpVersion, bodyBytes,
+        path: req.url ?? "", method: req.method ?? "", servername: typeof servername === "string" ? servername : null,
+        host: (req.headers.host ?? req.headers[":authority"] ?? null) as string | null, httpVersion: req.httpVersion, bodyBytes,
         clientCn: typeof clientCn === "string" ? clientCn : null,
       };
       seen.push(entry);

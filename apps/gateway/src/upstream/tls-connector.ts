@@ -17,6 +17,15 @@ export function openUpstreamTls(tls: UpstreamTlsOptions, host: string, port: num
 }
 
 /**
+ * The server name every request through undici names (its `servername` option). undici closes
+ * an https: pool's connection whenever a request names another server than the one before, by
+ * default its Host header: requests from a route with an authority rewrite, or mirror copies
+ * (Host + "-shadow"), would each reconnect. tlsConnector takes the SNI from the destination and
+ * ignores this name.
+ */
+export const UNDICI_SERVERNAME = "destination";
+
+/**
  * undici's connector for a TLS target. undici's own would take the server name from each
  * request's Host header (a rewritten or preserved host would become the SNI, and its change
  * would close the connection); this one always uses the destination's options, and resumes the

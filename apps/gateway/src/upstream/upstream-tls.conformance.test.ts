@@ -88,6 +88,7 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
         route("mutual", "mutual"), route("mutual-without-cert", "mutual-without-cert"), route("mutual-h2", "mutual-h2"),
         route("subset-secure", "subsets", "secure"), route("subset-whole", "subsets"), route("h2", "h2"), route("plain-text", "plain-text"),
         { ...route("mirrored", "skip-verify"), rules: [{ destinations: [{ service: "skip-verify" }], mirror: { service: "trusted" } }] },
+        { ...route("trusted-renamed", "trusted"), rules: [{ destinations: [{ service: "trusted" }], rewrite: { authority: "renamed.test" } }] },
       ],
     };
     gw = await startGateway({ proxyPort: 0, adminPort: 0, workers: 1, cacheDir: null, logger: captureLogger(), snapshot: makeSnapshot(1, config) });
@@ -179,6 +180,24 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     expect(res.json).toMatchObject({ path: "/trusted/upload", method: "POST", bodyBytes: 300_000, servername: SNI });
     const chunked = await client.request({ path: "/trusted/chunked", method: "POST", body: Readable.from([Buffer.alloc(1000, 0x62), Buffer.alloc(1000, 0x63)]) });
     expect(await chunked.body.json()).toMatchObject({ bodyBytes: 2000, servername: SNI });
+  });
+
+  it("streamed bodies and mirror copies with different Host headers (authority rewrite, -shadow) share the TLS connection", async () => {
+    // undici closes an https: connection when a request's server name, by default its Host, changes.
+    const body = Buffer.alloc(100_000, 0x61);
+    const post = (path: string) => send(client, path, { method: "POST", body, headers: { "content-type": "application/octet-stream" } });
+    expect((await post("/trusted/h0")).status).toBe(200);
+    const before = up.handshakes.get(SNI);
+    for (let i = 1; i <= 3; i++) {
+      expect((await post(`/trusted-renamed/h${i}`)).json).toMatchObject({ bodyBytes: 100_000, servername: SNI });
+      expect((await post(`/trusted/h${i}`)).json).toMatchObject({ bodyBytes: 100_000, servername: SNI });
+      // The copy goes to "trusted" (the same pool) with Host "127.0.0.1:port-shadow".
+      expect((await send(client, `/mirrored/h${i}`)).status).toBe(200);
+      await waitUntil(() => up.seen.some((s) => s.path === `/mirrored/h${i}` && s.servername === SNI), 2_000, "the mirror copy");
+    }
+    expect(up.seen.find((s) => s.path === "/trusted-renamed/h1")?.host).toBe("renamed.test");
+    expect(up.seen.find((s) => s.path === "/trusted/h1")?.host).toBe(`127.0.0.1:${up.port}`);
+    expect(up.handshakes.get(SNI)).toBe(before);
   });
 
   it("mirrors to a TLS destination go over TLS", async () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
+import { UNDICI_SERVERNAME } from "../upstream/tls-connector.ts";
 import { upstreamRequestHeaders } from "./forward-headers.ts";
 import type { DestinationRuntime } from "./runtime-table.ts";
 import { newSpanId, setTraceHeaders, type RequestTrace } from "./trace-context.ts";
@@ -23,8 +24,9 @@ export function sendMirror(runtime: DestinationRuntime, method: string, path: st
   const headers = upstreamRequestHeaders(reqHeaders, { remoteAddress: clientIp, authority: `${target.authority}-shadow` });
   // Same trace as the real request; the copy gets a span id of its own (not exported).
   setTraceHeaders(headers, trace, newSpanId());
+  const options = { path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: MIRROR_TIMEOUT_MS, bodyTimeout: MIRROR_TIMEOUT_MS, servername: UNDICI_SERVERNAME };
   runtime.pools[index]!
-    .request({ path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: MIRROR_TIMEOUT_MS, bodyTimeout: MIRROR_TIMEOUT_MS })
+    .request(options)
     .then(drain, ignore)
     .finally(() => { cluster.release(); });
 }

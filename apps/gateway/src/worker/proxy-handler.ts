@@ -20,6 +20,7 @@ import { requestHead } from "./request-head.ts";
 import { H1Error, type H1Callbacks, type H1Connection, type H1PoolLike, type H1Sink } from "../upstream/h1-connection.ts";
 import type { PoolRegistry } from "../upstream/pool-registry.ts";
 import { H2_REFUSED_STREAM, toH2Headers, type H2Attempt, type H2Callbacks } from "../upstream/h2-pool.ts";
+import { UNDICI_SERVERNAME } from "../upstream/tls-connector.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
@@ -285,20 +286,19 @@ function send(ex: Exchange): void {
   }
   const controller = new AbortController();
   ex.controller = controller;
-  runtime.pools[index]!.stream<Exchange>(
-    {
-      path: ex.path,
-      method: ex.method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal: controller.signal,
-      opaque: ex,
-      headersTimeout: tryMs,
-      bodyTimeout: BODY_IDLE_TIMEOUT_MS,
-    },
-    onUpstreamHeaders,
-    onUpstreamDone,
-  );
+  // A variable, not a literal: undici's types leave out the servername option it reads.
+  const options = {
+    path: ex.path,
+    method: ex.method as Dispatcher.HttpMethod,
+    headers,
+    body,
+    signal: controller.signal,
+    opaque: ex,
+    headersTimeout: tryMs,
+    bodyTimeout: BODY_IDLE_TIMEOUT_MS,
+    servername: UNDICI_SERVERNAME,
+  };
+  runtime.pools[index]!.stream<Exchange>(options, onUpstreamHeaders, onUpstreamDone);
 }
 
 /** Starts the exported CLIENT span of this attempt; its id is the parent the upstream sees. */
