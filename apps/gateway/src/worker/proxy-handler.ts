@@ -152,7 +152,8 @@ function contentLength(headers: Record<string, string | string[] | undefined>): 
 
 /** Answers a request the gateway decided itself (no route, overflow, …) and counts it. */
 function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, slot: StatSlot, error: GatewayError, message?: string): void {
-  if (res.headersSent || res.destroyed) {
+  // writableFinished: node:http2's compatibility response says so once the client reset the stream.
+  if (res.headersSent || res.destroyed || res.writableFinished) {
     recordRequest(ctx, slot, 0, FLAG_DC, 0);
     return;
   }
@@ -538,7 +539,9 @@ type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 function onResponseClose(this: ExchangeResponse): void {
   const ex = this[EXCHANGE]!;
   ex.state!.inflight--;
-  if (!this.writableFinished) onClientGone(ex);
+  // Not ended by us: the client went away. (writableFinished would not do: node:http2's
+  // compatibility response reports it for a stream the client reset, too.)
+  if (!this.writableEnded) onClientGone(ex);
 }
 
 /** Client went away before the response finished: stop the upstream exchange too. */

@@ -22,6 +22,7 @@ import { createPolicyRuntime } from "../policies/policy-runtime.ts";
 import { TracingRuntime } from "../tracing/tracing-runtime.ts";
 import { MIN_TLS_VERSION, pickTlsContext, type TlsContexts } from "./tls-contexts.ts";
 import { LeanListener } from "../server/lean-listener.ts";
+import { H2Listener, HTTPS_ALPN } from "../server/h2-listener.ts";
 
 /**
  * A proxy worker thread: its own HTTP server on the shared proxy port (SO_REUSEPORT, so the
@@ -51,6 +52,9 @@ const state: ProxyState = {
 };
 
 const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 60_000, requestTimeout: 300_000, keepAliveTimeout: 5_000 };
+/** HTTP/2 client connections: closed after this long without an open stream; streams at once per connection. */
+const H2_IDLE_TIMEOUT_MS = 60_000;
+const H2_MAX_CONCURRENT_STREAMS = 100;
 
 // A client sending garbage gets a 400 (a head over the limit a 431, as Node answers); nothing to
 // log per connection.
@@ -102,13 +106,19 @@ const leanListeners: LeanListener[] = [];
 if (init.httpServer !== "node") leanListeners.push(new LeanListener(server, plainHandler, SERVER_LIMITS));
 
 const secureServer: HttpsServer | null = withTls
-  ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback })
+  ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback, ALPNProtocols: HTTPS_ALPN })
   : null;
+let h2Listener: H2Listener | null = null;
 if (secureServer !== null) {
   const secureListener = { secure: true, httpsPort: init.httpsPort ?? null };
   const secureHandler = createProxyHandler(state, secureListener);
   secureServer.on("request", secureHandler);
   if (init.httpServer !== "node") leanListeners.push(new LeanListener(secureServer, secureHandler, SERVER_LIMITS));
+  // After the lean listener: connections that chose h2 in ALPN go to HTTP/2, the rest to it.
+  h2Listener = new H2Listener(secureServer, secureHandler, {
+    maxHeaderSize: SERVER_LIMITS.maxHeaderSize, requestTimeoutMs: SERVER_LIMITS.requestTimeout,
+    idleTimeoutMs: H2_IDLE_TIMEOUT_MS, maxConcurrentStreams: H2_MAX_CONCURRENT_STREAMS,
+  });
   secureServer.on("upgrade", createUpgradeHandler(state, secureListener));
   secureServer.on("clientError", onClientError);
   applyDefaultCertificate();
@@ -206,6 +216,7 @@ async function drain(timeoutMs: number): Promise<void> {
   for (const lean of leanListeners) lean.closeIdle();
   secureServer?.close();
   secureServer?.closeIdleConnections();
+  h2Listener?.closeIdle();
   const deadline = Date.now() + timeoutMs;
   while (state.inflight > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
@@ -217,6 +228,7 @@ async function drain(timeoutMs: number): Promise<void> {
   server.closeAllConnections();
   for (const lean of leanListeners) lean.closeAll();
   secureServer?.closeAllConnections();
+  h2Listener?.closeAll();
   await pools.closeAll();
   await policyRuntime.close();
   // Spans of the requests just drained go out before the worker ends; a slow collector gets a

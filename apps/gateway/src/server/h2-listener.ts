@@ -1,0 +1,134 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { constants, createServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import type { Server as HttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
+
+/**
+ * Envoy's defence against HTTP/2 Rapid Reset (CVE-2023-44487), with its defaults: once a
+ * connection has opened this many streams, it is closed (GOAWAY ENHANCE_YOUR_CALM) when half of
+ * them or more were reset by the client prematurely: before any response and within
+ * PREMATURE_RESET_LIFETIME_MS of opening (overload.premature_reset_total_stream_count and
+ * premature_reset_min_stream_lifetime_seconds).
+ */
+const PREMATURE_RESET_MIN_STREAMS = 500;
+const PREMATURE_RESET_LIFETIME_MS = 1_000;
+
+/** What the HTTPS listener offers in ALPN: HTTP/2 first, as Kong's and Istio's gateways do. */
+export const HTTPS_ALPN = ["h2", "http/1.1"];
+
+export interface H2ListenerOptions {
+  /** Largest header block a client may send (SETTINGS_MAX_HEADER_LIST_SIZE), as the HTTP/1.1 head limit. */
+  maxHeaderSize: number;
+  /** A connection with no open stream for this long is closed (GOAWAY). */
+  idleTimeoutMs: number;
+  /** Streams one client connection may have open at once. */
+  maxConcurrentStreams: number;
+  /** Longest a request may take to arrive, body included (as node:http's requestTimeout): the stream is reset after it. */
+  requestTimeoutMs: number;
+}
+
+/**
+ * HTTP/2 from clients (gRPC among them) on the HTTPS listener: the TLS server offers ALPN `h2`
+ * besides `http/1.1`, and a connection that chose h2 goes to a node:http2 server; the others go
+ * on to the HTTP/1.1 path as before. Each stream's request (the compatibility API) is made to
+ * look like an HTTP/1.1 one to the proxy handler (asHttp1Request), so routing, policies, retries,
+ * timeouts and flags work unchanged; the response API is the same, and upstream trailers (e.g.
+ * `grpc-status`) go out as HTTP/2 trailers. A connection that resets most of its streams at once
+ * (Rapid Reset) is closed, by Envoy's rule.
+ */
+export class H2Listener {
+  readonly server: Http2Server;
+  private readonly sessions = new Set<ServerHttp2Session>();
+
+  constructor(tlsServer: HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void, options: H2ListenerOptions) {
+    this.server = createServer({
+      maxSessionMemory: 32,
+      settings: { maxConcurrentStreams: options.maxConcurrentStreams, maxHeaderListSize: options.maxHeaderSize, enablePush: false },
+    });
+    this.server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      asHttp1Request(req);
+      const stream = req.stream;
+      if (!stream.endAfterHeaders) {
+        // node:http2 ends a reset stream's readable side as if the body were whole; the request is
+        // destroyed first, so a cut-off body never reads as complete (no 'end', as node:http
+        // reports an aborted HTTP/1.1 request) and the upstream never gets it as one.
+        stream.prependListener("end", () => { if (stream.closed) req.destroy(); });
+        // A body that trickles in (slowloris) is cut off as node:http cuts off an HTTP/1.1 one.
+        const timer = setTimeout(() => {
+          req.destroy();
+          stream.close(constants.NGHTTP2_CANCEL);
+        }, options.requestTimeoutMs);
+        timer.unref();
+        req.once("end", () => clearTimeout(timer));
+        stream.once("close", () => clearTimeout(timer));
+      }
+      handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    });
+    this.server.on("session", (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+      // Idle means no open stream: a quiet long-running one (a gRPC stream) keeps it open.
+      let open = 0, total = 0, premature = 0;
+      session.on("stream", (stream) => {
+        open++;
+        const openedAt = performance.now();
+        stream.once("close", () => {
+          open--;
+          total++;
+          if (stream.rstCode !== constants.NGHTTP2_NO_ERROR && !stream.headersSent && performance.now() - openedAt < PREMATURE_RESET_LIFETIME_MS) premature++;
+          if (total >= PREMATURE_RESET_MIN_STREAMS && premature * 2 >= total && !session.closed) {
+            // GOAWAY first (destroying at once would drop it unsent); no new streams from here on.
+            session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+            session.close();
+            setTimeout(() => session.destroy(), PREMATURE_RESET_LIFETIME_MS).unref();
+          }
+        });
+      });
+      session.setTimeout(options.idleTimeoutMs, () => { if (open === 0) session.close(); });
+      // A protocol error from the client ends its connection; nothing to log per connection.
+      session.on("error", () => session.destroy());
+    });
+    // HTTP/1.1 connections keep the listener they had (the lean path or node:https).
+    const [http1, ...others] = tlsServer.listeners("secureConnection") as ((socket: TLSSocket) => void)[];
+    if (http1 === undefined || others.length > 0) throw new Error("expected the HTTPS server's one secureConnection listener");
+    tlsServer.removeListener("secureConnection", http1);
+    tlsServer.on("secureConnection", (socket: TLSSocket) => {
+      if (socket.alpnProtocol === "h2") this.server.emit("connection", socket);
+      else http1.call(tlsServer, socket);
+    });
+  }
+
+  /** Connections get GOAWAY: no new streams, closed once their open ones end (a drain calls it). */
+  closeIdle(): void {
+    for (const session of this.sessions) if (!session.closed) session.close();
+  }
+
+  closeAll(): void {
+    for (const session of this.sessions) session.destroy();
+  }
+}
+
+/**
+ * Makes an HTTP/2 request read like an HTTP/1.1 one: method and URL from the pseudo-headers as
+ * own properties, the pseudo-headers taken out of `headers` (they must not be forwarded),
+ * `:authority` as `host`. A body without content-length (gRPC's always) is declared chunked,
+ * the HTTP/1.1 word for the same thing, as nginx forwards such bodies; transfer-encoding is
+ * hop-by-hop, so it is never sent on as such.
+ */
+export function asHttp1Request(req: Http2ServerRequest): void {
+  const headers = req.headers;
+  const method = headers[":method"] ?? "GET";
+  const url = headers[":path"] ?? "/";
+  const authority = headers[":authority"];
+  Object.defineProperties(req, {
+    method: { value: method, writable: true, configurable: true },
+    url: { value: url, writable: true, configurable: true },
+  });
+  delete headers[":method"];
+  delete headers[":path"];
+  delete headers[":authority"];
+  delete headers[":scheme"];
+  delete headers[":protocol"];
+  if (headers.host === undefined && authority !== undefined) headers.host = authority;
+  if (headers["content-length"] === undefined && !req.stream.endAfterHeaders) headers["transfer-encoding"] = "chunked";
+}
