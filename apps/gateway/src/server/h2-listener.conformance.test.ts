@@ -216,6 +216,29 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     expect(results.map((r) => JSON.parse(r.body.toString()).path)).toEqual(Array.from({ length: 40 }, (_, i) => `/api/orders/${i}`));
   });
 
+  it("h2c with prior knowledge on the plain port: HTTP/2 requests and gRPC, proto http; HTTP/1.1 there as before", async () => {
+    const plain = connectH2(`http://127.0.0.1:${pushed.gw.proxyPort}`);
+    try {
+      const res = await h2Request(plain, { ":method": "GET", ":path": "/api/orders/3", ":authority": "orders.internal" });
+      expect(res.status).toBe(200);
+      const seen = JSON.parse(res.body.toString()) as { path: string; headers: Record<string, string> };
+      expect(seen.path).toBe("/api/orders/3");
+      expect(seen.headers["x-forwarded-proto"]).toBe("http");
+      expect(seen.headers["x-forwarded-host"]).toBe("orders.internal");
+      const message = Buffer.from([0, 0, 0, 0, 3, 0x0a, 0x01, 0x78]);
+      const call = await h2Request(plain, {
+        ":method": "POST", ":path": "/helloworld.Greeter/SayHello", ":authority": "orders.internal", "content-type": "application/grpc", te: "trailers",
+      }, [message]);
+      expect(JSON.parse(call.body.toString())).toEqual({ bytes: message.length, path: "/helloworld.Greeter/SayHello" });
+      expect(call.trailers).toMatchObject({ "grpc-status": "0" });
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => h2Request(plain, { ":method": "GET", ":path": `/api/orders/${i}`, ":authority": "x" })));
+      expect(many.every((r) => r.status === 200)).toBe(true);
+    } finally {
+      plain.destroy();
+    }
+    expect((await rawRequest(pushed.gw.proxyPort, "/api/orders/1", {})).status).toBe(200);
+  });
+
   it("HTTP/1.1 over TLS is served as before, on both listeners", async () => {
     const version = await new Promise<string>((resolve, reject) => {
       const req = httpsRequest({ host: "127.0.0.1", port: httpsPort, path: "/api/orders/1", servername: "api.example.com", ca: cert.cert, agent: false }, (res) => {

@@ -20,7 +20,8 @@ describe("H2Listener", () => {
   /** An HTTPS server whose h2 connections get `handler` (the HTTP/1.1 ones a 426). */
   async function start(handler: (req: IncomingMessage, res: ServerResponse) => void, requestTimeoutMs = 10_000): Promise<number> {
     server = createHttpsServer({ cert: cert.cert, key: cert.key, ALPNProtocols: HTTPS_ALPN }, (_req, res) => { res.writeHead(426); res.end(); });
-    listener = new H2Listener(server, handler, { maxHeaderSize: 16 * 1024, idleTimeoutMs: 60_000, maxConcurrentStreams: 100, requestTimeoutMs });
+    listener = new H2Listener(handler, { maxHeaderSize: 16 * 1024, idleTimeoutMs: 60_000, maxConcurrentStreams: 100, requestTimeoutMs });
+    listener.serveTls(server);
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     return (server.address() as AddressInfo).port;
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { constants, createServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
 import type { Server as HttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 
 /**
@@ -27,20 +28,31 @@ export interface H2ListenerOptions {
   requestTimeoutMs: number;
 }
 
+/** The client connection preface of HTTP/2 (RFC 9113 §3.4): how an h2c client with prior knowledge begins. */
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+/** Whether bytes a connection began with are HTTP/2's preface (all of it, or as much as arrived). */
+export function isH2Preface(start: Buffer): boolean {
+  const n = Math.min(start.length, H2_PREFACE.length);
+  return n > 0 && start.compare(H2_PREFACE, 0, n, 0, n) === 0;
+}
+
 /**
- * HTTP/2 from clients (gRPC among them) on the HTTPS listener: the TLS server offers ALPN `h2`
- * besides `http/1.1`, and a connection that chose h2 goes to a node:http2 server; the others go
- * on to the HTTP/1.1 path as before. Each stream's request (the compatibility API) is made to
- * look like an HTTP/1.1 one to the proxy handler (asHttp1Request), so routing, policies, retries,
- * timeouts and flags work unchanged; the response API is the same, and upstream trailers (e.g.
- * `grpc-status`) go out as HTTP/2 trailers. A connection that resets most of its streams at once
- * (Rapid Reset) is closed, by Envoy's rule.
+ * HTTP/2 from clients (gRPC among them), for one listener: on HTTPS the TLS server offers ALPN
+ * `h2` besides `http/1.1` and a connection that chose h2 comes here (serveTls); on plain HTTP a
+ * connection that begins with HTTP/2's preface (h2c with prior knowledge) is handed over by the
+ * lean reader (accept). The others stay on the HTTP/1.1 path. Each stream's request (node:http2's
+ * compatibility API) is made to look like an HTTP/1.1 one to the proxy handler
+ * (asHttp1Request), so routing, policies, retries, timeouts and flags work unchanged; the
+ * response API is the same, and upstream trailers (e.g. `grpc-status`) go out as HTTP/2
+ * trailers. A connection that resets most of its streams at once (Rapid Reset) is closed, by
+ * Envoy's rule.
  */
 export class H2Listener {
   readonly server: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
 
-  constructor(tlsServer: HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void, options: H2ListenerOptions) {
+  constructor(handler: (req: IncomingMessage, res: ServerResponse) => void, options: H2ListenerOptions) {
     this.server = createServer({
       maxSessionMemory: 32,
       settings: { maxConcurrentStreams: options.maxConcurrentStreams, maxHeaderListSize: options.maxHeaderSize, enablePush: false },
@@ -88,7 +100,10 @@ export class H2Listener {
       // A protocol error from the client ends its connection; nothing to log per connection.
       session.on("error", () => session.destroy());
     });
-    // HTTP/1.1 connections keep the listener they had (the lean path or node:https).
+  }
+
+  /** Takes the HTTPS server's connections that chose h2; the others keep the listener they had (the lean path or node:https). */
+  serveTls(tlsServer: HttpsServer): void {
     const [http1, ...others] = tlsServer.listeners("secureConnection") as ((socket: TLSSocket) => void)[];
     if (http1 === undefined || others.length > 0) throw new Error("expected the HTTPS server's one secureConnection listener");
     tlsServer.removeListener("secureConnection", http1);
@@ -96,6 +111,12 @@ export class H2Listener {
       if (socket.alpnProtocol === "h2") this.server.emit("connection", socket);
       else http1.call(tlsServer, socket);
     });
+  }
+
+  /** A plain connection that began with the preface; `unread`: what was read of it so far (node:http2 reads it first). */
+  accept(socket: Socket, unread: Buffer): void {
+    socket.unshift(unread);
+    this.server.emit("connection", socket);
   }
 
   /** Connections get GOAWAY: no new streams, closed once their open ones end (a drain calls it). */

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { Server as TlsServer } from "node:tls";
+import { H2Listener, isH2Preface } from "./h2-listener.ts";
 import { LeanConnection, type ConnectionOwner } from "./lean-connection.ts";
 
 export interface LeanListenerOptions {
@@ -28,6 +29,8 @@ export class LeanListener implements ConnectionOwner {
   readonly maxHeaderSize: number;
   readonly keepAliveSeconds: number;
   closing = false;
+  /** Where a connection that begins with HTTP/2's preface goes (h2c with prior knowledge); null: to node:http, which refuses it. */
+  h2c: H2Listener | null = null;
   private readonly server: Server | HttpsServer;
   private readonly nodeConnection: (socket: Socket) => void;
   private readonly connections = new Set<LeanConnection>();
@@ -56,6 +59,10 @@ export class LeanListener implements ConnectionOwner {
   }
 
   handOff(socket: Socket, unread: Buffer | null, ended: boolean): void {
+    if (this.h2c !== null && unread !== null && !ended && isH2Preface(unread)) {
+      this.h2c.accept(socket, unread);
+      return;
+    }
     this.nodeConnection.call(this.server, socket);
     // Node reads new bytes from the socket itself; the ones already read are fed to it here.
     if (unread !== null) socket.emit("data", unread);

@@ -103,22 +103,32 @@ server.on("clientError", onClientError);
 // Both listeners put the lean HTTP/1.1 path first (server/lean-listener.ts); what it doesn't
 // take goes on to node:http(s) on the same connection.
 const leanListeners: LeanListener[] = [];
-if (init.httpServer !== "node") leanListeners.push(new LeanListener(server, plainHandler, SERVER_LIMITS));
+const H2_OPTIONS = {
+  maxHeaderSize: SERVER_LIMITS.maxHeaderSize, requestTimeoutMs: SERVER_LIMITS.requestTimeout,
+  idleTimeoutMs: H2_IDLE_TIMEOUT_MS, maxConcurrentStreams: H2_MAX_CONCURRENT_STREAMS,
+};
+// HTTP/2 from clients: h2c with prior knowledge on the plain port (found by the lean reader), h2
+// by ALPN on the HTTPS port.
+const h2Listeners: H2Listener[] = [];
+if (init.httpServer !== "node") {
+  const lean = new LeanListener(server, plainHandler, SERVER_LIMITS);
+  lean.h2c = new H2Listener(plainHandler, H2_OPTIONS);
+  h2Listeners.push(lean.h2c);
+  leanListeners.push(lean);
+}
 
 const secureServer: HttpsServer | null = withTls
   ? createHttpsServer({ ...SERVER_LIMITS, minVersion: MIN_TLS_VERSION, SNICallback: sniCallback, ALPNProtocols: HTTPS_ALPN })
   : null;
-let h2Listener: H2Listener | null = null;
 if (secureServer !== null) {
   const secureListener = { secure: true, httpsPort: init.httpsPort ?? null };
   const secureHandler = createProxyHandler(state, secureListener);
   secureServer.on("request", secureHandler);
   if (init.httpServer !== "node") leanListeners.push(new LeanListener(secureServer, secureHandler, SERVER_LIMITS));
   // After the lean listener: connections that chose h2 in ALPN go to HTTP/2, the rest to it.
-  h2Listener = new H2Listener(secureServer, secureHandler, {
-    maxHeaderSize: SERVER_LIMITS.maxHeaderSize, requestTimeoutMs: SERVER_LIMITS.requestTimeout,
-    idleTimeoutMs: H2_IDLE_TIMEOUT_MS, maxConcurrentStreams: H2_MAX_CONCURRENT_STREAMS,
-  });
+  const h2 = new H2Listener(secureHandler, H2_OPTIONS);
+  h2.serveTls(secureServer);
+  h2Listeners.push(h2);
   secureServer.on("upgrade", createUpgradeHandler(state, secureListener));
   secureServer.on("clientError", onClientError);
   applyDefaultCertificate();
@@ -216,7 +226,7 @@ async function drain(timeoutMs: number): Promise<void> {
   for (const lean of leanListeners) lean.closeIdle();
   secureServer?.close();
   secureServer?.closeIdleConnections();
-  h2Listener?.closeIdle();
+  for (const h2 of h2Listeners) h2.closeIdle();
   const deadline = Date.now() + timeoutMs;
   while (state.inflight > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
@@ -228,7 +238,7 @@ async function drain(timeoutMs: number): Promise<void> {
   server.closeAllConnections();
   for (const lean of leanListeners) lean.closeAll();
   secureServer?.closeAllConnections();
-  h2Listener?.closeAll();
+  for (const h2 of h2Listeners) h2.closeAll();
   await pools.closeAll();
   await policyRuntime.close();
   // Spans of the requests just drained go out before the worker ends; a slow collector gets a
