@@ -115,16 +115,20 @@ function importRoute(r: Doc, service: string, warnings: string[], plugins: { plu
   return out;
 }
 
+/** Kong route protocols the listeners serve: gRPC and WebSocket ride on HTTP (h2/h2c, Upgrade), in plain text or over TLS. */
+const PLAIN_PROTOCOLS = new Set(["http", "grpc", "ws"]);
+const SECURE_PROTOCOLS = new Set(["https", "grpcs", "wss"]);
+
 /**
- * Kong route `protocols`: a route without "http" serves HTTPS only, and a plain-HTTP request gets
- * `https_redirect_status_code` (Kong's default 426).
+ * Kong route `protocols`: a route with only TLS ones (https, grpcs, wss) serves HTTPS only, and a
+ * plain-HTTP request gets `https_redirect_status_code` (Kong's default 426).
  */
 function importProtocols(r: Doc, where: string, warnings: string[]): { status: 301 | 302 | 307 | 308 | 426 } | null {
   if (r.protocols === undefined) return null;
   const protocols = asArray(r.protocols).map(String);
-  const other = protocols.filter((p) => p !== "http" && p !== "https");
-  if (other.length) warnings.push(`${where}: protocols ${other.join(", ")} are not supported: the gateway's listeners speak HTTP/1.1 (served as http/https)`);
-  if (!protocols.includes("https") || protocols.includes("http")) return null;
+  const other = protocols.filter((p) => !PLAIN_PROTOCOLS.has(p) && !SECURE_PROTOCOLS.has(p));
+  if (other.length) warnings.push(`${where}: protocols ${other.join(", ")} are not supported: the gateway proxies HTTP (HTTP/1.1, HTTP/2, gRPC, WebSocket), not TCP, TLS or UDP streams`);
+  if (!protocols.some((p) => SECURE_PROTOCOLS.has(p)) || protocols.some((p) => PLAIN_PROTOCOLS.has(p))) return null;
   const code = r.https_redirect_status_code ?? 426;
   if (typeof code !== "number" || !REDIRECT_CODES.has(code)) {
     warnings.push(`${where}: https_redirect_status_code ${JSON.stringify(code)} is not supported; 426 is used`);

@@ -53,6 +53,28 @@ describe("TLS in imports and exports", () => {
     expect(warnings).toEqual([]);
   });
 
+  it("Kong: grpc and ws routes are served like http, grpcs and wss like https; tcp and tls streams are named in a warning", () => {
+    const doc = stringify({
+      _format_version: "3.0",
+      services: [{
+        name: "greeter", url: "grpc://10.0.0.2:50051",
+        routes: [
+          { name: "grpc-plain", paths: ["/a"], protocols: ["grpc", "grpcs"] },
+          { name: "grpc-tls", paths: ["/b"], protocols: ["grpcs"] },
+          { name: "ws-tls", paths: ["/c"], protocols: ["wss"] },
+          { name: "stream", paths: ["/d"], protocols: ["tcp", "http"] },
+        ],
+      }],
+    });
+    const { config, warnings } = ok(doc);
+    const byName = new Map(config.routes.map((r) => [r.name, r.httpsRedirect]));
+    expect(byName.get("grpc-plain")).toBeUndefined();
+    expect(byName.get("grpc-tls")).toEqual({ status: 426 });
+    expect(byName.get("ws-tls")).toEqual({ status: 426 });
+    expect(byName.get("stream")).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/route stream.*protocols tcp are not supported/)]);
+  });
+
   it("Kong export carries certificates with snis and https-only routes back, and re-imports the same", () => {
     const first = ok(kong).config;
     const exported = exportKong(first);
