@@ -1,6 +1,8 @@
 import { connect as connectH2, createServer as createH2Server, type ClientHttp2Session, type Http2Server, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +10,7 @@ import type { GatewayConfigInput } from "@switchyard/config";
 import { hashApiKey } from "@switchyard/config/credential-hashing";
 import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
 import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
-import { rawRequest, startUpstreams, type Upstreams } from "../testing/fixtures.ts";
+import { rawRequest, startUpstreams, tempDir, waitUntil, type Upstreams } from "../testing/fixtures.ts";
 
 interface H2Response { status: number; headers: IncomingHttpHeaders; body: Buffer; trailers: IncomingHttpHeaders | null }
 
@@ -74,6 +76,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
   let session: ClientHttp2Session;
   let big: Server;
   let slowClosed = 0;
+  let logDir: Awaited<ReturnType<typeof tempDir>>;
 
   beforeAll(async () => {
     // An HTTP/1.1 upstream: /big answers 1 MB, /slow never answers (counts the connections the gateway gives up).
@@ -85,7 +88,8 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     cert = makeTestCertificate("api.example.com");
     up = await startUpstreams();
     grpc = await startGrpcLikeUpstream();
-    pushed = await startPushedGateway({ workers: 1, connections: 2, httpsPort: 0 });
+    logDir = await tempDir();
+    pushed = await startPushedGateway({ workers: 1, connections: 2, httpsPort: 0, accessLog: { destination: join(logDir.path, "access.log"), sampleRate: 1 } });
     httpsPort = pushed.gw.httpsPort!;
     const config: GatewayConfigInput = {
       certificates: [{ name: "api", hosts: ["api.example.com"], ...cert }],
@@ -116,6 +120,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     await pushed?.close();
     await up?.close();
     await new Promise<void>((resolve) => grpc ? grpc.server.close(() => resolve()) : resolve());
+    await logDir?.remove();
     big?.closeAllConnections();
     await new Promise<void>((resolve) => big ? big.close(() => resolve()) : resolve());
   });
@@ -250,5 +255,16 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     });
     expect(version).toBe("200 HTTP/1.1");
     expect((await rawRequest(pushed.gw.proxyPort, "/api/orders/1", {})).status).toBe(200);
+  });
+
+  it("the access log names each request's protocol", async () => {
+    await h2Request(session, { ":method": "GET", ":path": "/api/orders/logged-h2", ":authority": "api.example.com" });
+    await rawRequest(pushed.gw.proxyPort, "/api/orders/logged-h1", {});
+    const lines = async () => (await readFile(join(logDir.path, "access.log"), "utf8").catch(() => "")).split("\n").filter(Boolean)
+      .map((l) => JSON.parse(l) as { path: string; protocol: string });
+    await waitUntil(async () => (await lines()).filter((l) => l.path.includes("/logged-")).length === 2, 5_000, "access-log lines");
+    const byPath = new Map((await lines()).map((l) => [l.path, l.protocol]));
+    expect(byPath.get("/api/orders/logged-h2")).toBe("HTTP/2");
+    expect(byPath.get("/api/orders/logged-h1")).toBe("HTTP/1.1");
   });
 });

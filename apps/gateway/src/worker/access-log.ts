@@ -9,6 +9,8 @@ export interface AccessLogOptions {
 
 export interface AccessLogEntry {
   requestId: string;
+  /** "HTTP/1.1", "HTTP/1.0" or "HTTP/2" (Envoy's %PROTOCOL%). */
+  protocol: string;
   method: string;
   path: string;
   route: string;

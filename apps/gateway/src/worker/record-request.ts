@@ -58,6 +58,7 @@ export function recordRequest(ctx: RequestContext, slot: StatSlot, status: numbe
     const id = ctx.requestId || headers["x-request-id"];
     log.write({
       requestId: typeof id === "string" ? id : "",
+      protocol: ctx.req.httpVersionMajor === 2 ? "HTTP/2" : `HTTP/${ctx.req.httpVersion}`,
       method: ctx.req.method ?? "",
       path: ctx.req.url ?? "",
       route: slot.route,
