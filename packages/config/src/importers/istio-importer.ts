@@ -28,13 +28,22 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     return s;
   };
 
+  // Services whose ServiceEntry port is HTTP/2 (Istio's protocol selection): Envoy speaks HTTP/2 to them.
+  const http2Services = new Set<ServiceInput>();
+  // Services whose endpoints expect TLS from their client (HTTPS/TLS ports), with where that was said.
+  const tlsServices = new Map<ServiceInput, string>();
   for (const doc of docs.filter((d) => d.kind === "ServiceEntry")) {
     const spec = isObject(doc.spec) ? doc.spec : {};
     const where = `ServiceEntry ${metaName(doc)}`;
     warnUnknown(spec, ["hosts", "ports", "endpoints", "resolution", "location", "addresses", "exportTo"], where, warnings);
     const ports = asArray(spec.ports).filter(isObject);
+    const protocol = ports[0] === undefined ? "HTTP" : portProtocol(ports[0]);
+    const tlsPort = protocol === "HTTPS" || protocol === "TLS";
+    if (!HTTP_PROTOCOLS.has(protocol) && !tlsPort) warnings.push(`${where}: port protocol ${protocol} is not proxied (the gateway proxies HTTP, HTTP/2 and gRPC); imported as HTTP`);
     for (const host of asArray(spec.hosts).map(asString).filter((h): h is string => !!h)) {
       const service = ensureService(host);
+      if (H2_PROTOCOLS.has(protocol)) http2Services.add(service);
+      if (tlsPort) tlsServices.set(service, `${where}: port protocol ${protocol}`);
       for (const ep of asArray(spec.endpoints).filter(isObject)) {
         const epPorts = isObject(ep.ports) ? ep.ports : {};
         const portName = asString(ports[0]?.name);
@@ -130,6 +139,15 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     const istio = String(d.apiVersion ?? "").startsWith("networking.istio.io/");
     if (istio && !["ServiceEntry", "DestinationRule", "VirtualService", "Gateway"].includes(String(d.kind))) warnings.push(`${String(d.kind)} ${metaName(d)}: not supported; ignored`);
   }
+  for (const service of http2Services) {
+    // Unless a DestinationRule chose otherwise (h2UpgradePolicy), as Istio's protocol selection does.
+    const pool = ((service.trafficPolicy ??= {}).connectionPool ??= {});
+    (pool.http ??= {}).h2UpgradePolicy ??= "UPGRADE";
+  }
+  for (const [service, where] of tlsServices) {
+    // Istio passes such traffic through; a gateway that ends the client's TLS has to originate its own.
+    if (service.trafficPolicy?.tls === undefined) warnings.push(`${where}: the endpoints expect TLS; give the DestinationRule trafficPolicy.tls (mode SIMPLE) to send it (imported as plain HTTP)`);
+  }
   const servicesWithoutTargets = [...services.values()].filter((s) => s.targets!.length === 0).map((s) => s.name);
   return {
     format: "istio",
@@ -176,4 +194,17 @@ function blockToRuleMatch(block: Doc, where: string, warnings: string[]): RuleMa
     else warnings.push(`${where}: only exact method matches are supported`);
   }
   return Object.keys(out).length ? (out as RuleMatch) : null;
+}
+
+/** Istio port protocols served over HTTP; of those, the ones Envoy speaks HTTP/2 to the endpoints for. */
+const HTTP_PROTOCOLS = new Set(["HTTP", "HTTP2", "GRPC", "GRPC-WEB"]);
+const H2_PROTOCOLS = new Set(["HTTP2", "GRPC"]);
+
+/** A port's protocol (Istio protocol selection): `protocol`, else the name's prefix before "-" (`grpc-api` → GRPC), else HTTP. */
+function portProtocol(port: Doc): string {
+  const explicit = asString(port.protocol);
+  if (explicit) return explicit.toUpperCase();
+  const prefix = (asString(port.name) ?? "").split("-")[0]!.toUpperCase();
+  return prefix === "GRPC" && (asString(port.name) ?? "").toLowerCase().startsWith("grpc-web") ? "GRPC-WEB"
+    : ["HTTP", "HTTP2", "GRPC", "HTTPS", "TCP", "TLS", "MONGO", "MYSQL", "REDIS", "UDP"].includes(prefix) ? prefix : "HTTP";
 }

@@ -125,6 +125,28 @@ describe("HTTP/2 to upstreams in imports", () => {
     expect(warnings).toEqual([]);
   });
 
+  it("Istio protocol selection: a ServiceEntry port GRPC/HTTP2 (or named grpc-…/http2-…) means HTTP/2 to the endpoints unless the DestinationRule says otherwise", () => {
+    const entry = (name: string, port: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts: [${name}]\n  ports: [${port}]\n  endpoints: [{ address: 10.0.0.9 }]\n`;
+    const text = [
+      entry("greeter", "{ number: 50051, name: api, protocol: GRPC }"),
+      entry("named", "{ number: 8080, name: http2-web }"),
+      entry("plain", "{ number: 80, name: http }"),
+      entry("legacy", "{ number: 50052, name: grpc-legacy }"),
+      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: legacy\nspec:\n  host: legacy\n  trafficPolicy:\n    connectionPool:\n      http: { h2UpgradePolicy: DO_NOT_UPGRADE }\n",
+      entry("db", "{ number: 5432, name: tcp-db, protocol: TCP }"),
+      entry("secure", "{ number: 443, name: https }"),
+    ].join("---\n");
+    const { config, warnings } = ok(text);
+    const h2 = new Map(config.services.map((s) => [s.name, s.trafficPolicy?.connectionPool?.http?.h2UpgradePolicy]));
+    expect(Object.fromEntries(h2)).toEqual({ greeter: "UPGRADE", named: "UPGRADE", plain: undefined, legacy: "DO_NOT_UPGRADE", db: undefined, secure: undefined });
+    expect(config.services.find((s) => s.name === "greeter")!.targets[0]).toMatchObject({ host: "10.0.0.9", port: 50051 });
+    expect(warnings).toEqual([
+      expect.stringMatching(/ServiceEntry db: port protocol TCP is not proxied/),
+      expect.stringMatching(/ServiceEntry secure: port protocol HTTPS: the endpoints expect TLS; give the DestinationRule trafficPolicy.tls/),
+    ]);
+  });
+
   it("Kong grpc/grpcs services speak HTTP/2 to their targets; grpcs over TLS", () => {
     const { config, warnings } = ok(stringify({
       _format_version: "3.0",
