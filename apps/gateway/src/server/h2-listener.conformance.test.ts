@@ -107,9 +107,15 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
         { name: "big", path: { type: "exact", value: "/big" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "slow", path: { type: "exact", value: "/slow" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "gone", path: { type: "prefix", value: "/gone" }, rules: [{ destinations: [{ service: "gone" }] }] },
+        { name: "tls-only", path: { type: "prefix", value: "/tls-only" }, httpsRedirect: { status: 426 }, rules: [{ destinations: [{ service: "echo" }] }] },
+        { name: "transformed", path: { type: "prefix", value: "/transformed" }, rules: [{ destinations: [{ service: "echo" }] }] },
       ],
       consumers: [{ username: "alice", credentials: { key_auth: [{ key_hash: hashApiKey("alice-key-1234567890") }] } }],
-      policies: [{ type: "key-auth", name: "keys", scope: { kind: "route", name: "keyed" }, config: {} }],
+      policies: [
+        { type: "key-auth", name: "keys", scope: { kind: "route", name: "keyed" }, config: {} },
+        // Connection-specific names mean nothing in HTTP/2 (node:http2 would throw on them): left out there.
+        { type: "response-transformer", name: "conn", scope: { kind: "route", name: "transformed" }, config: { headers: { set: { connection: "close", "proxy-connection": "x", "x-kept": "yes" } } } },
+      ],
     };
     await pushed.apply(config);
     session = connectH2(`https://127.0.0.1:${httpsPort}`, { servername: "api.example.com", ca: cert.cert });
@@ -242,6 +248,26 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
       plain.destroy();
     }
     expect((await rawRequest(pushed.gw.proxyPort, "/api/orders/1", {})).status).toBe(200);
+  });
+
+  it("connection-specific headers the gateway would send an HTTP/1.1 client are left out over HTTP/2: 426 Upgrade, a transformer's Connection", async () => {
+    const plain = connectH2(`http://127.0.0.1:${pushed.gw.proxyPort}`);
+    try {
+      const upgrade = await h2Request(plain, { ":method": "GET", ":path": "/tls-only/a", ":authority": "api.example.com" });
+      expect(upgrade.status).toBe(426);
+      expect(JSON.parse(upgrade.body.toString())).toEqual({ message: "Please use HTTPS protocol" });
+      expect(upgrade.headers.upgrade).toBeUndefined();
+      const transformed = await h2Request(session, { ":method": "GET", ":path": "/transformed/a", ":authority": "api.example.com" });
+      expect(transformed.status).toBe(200);
+      expect(transformed.headers["x-kept"]).toBe("yes");
+      expect(transformed.headers.connection).toBeUndefined();
+      expect(transformed.headers["proxy-connection"]).toBeUndefined();
+    } finally {
+      plain.destroy();
+    }
+    // The same answers to HTTP/1.1 keep them.
+    const h1 = await rawRequest(pushed.gw.proxyPort, "/tls-only/a", {});
+    expect([h1.status, h1.headers.upgrade]).toEqual([426, "TLS/1.2, HTTP/1.1"]);
   });
 
   it("HTTP/1.1 over TLS is served as before, on both listeners", async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { constants, createServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import { constants, createServer, Http2ServerResponse, type Http2ServerRequest, type OutgoingHttpHeaders, type ServerHttp2Session } from "node:http2";
 import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -49,14 +49,11 @@ export function isH2Preface(start: Buffer): boolean {
  * Envoy's rule.
  */
 export class H2Listener {
-  readonly server: Http2Server;
+  readonly server: ReturnType<typeof createH2Server>;
   private readonly sessions = new Set<ServerHttp2Session>();
 
   constructor(handler: (req: IncomingMessage, res: ServerResponse) => void, options: H2ListenerOptions) {
-    this.server = createServer({
-      maxSessionMemory: 32,
-      settings: { maxConcurrentStreams: options.maxConcurrentStreams, maxHeaderListSize: options.maxHeaderSize, enablePush: false },
-    });
+    this.server = createH2Server(options);
     this.server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
       asHttp1Request(req);
       const stream = req.stream;
@@ -152,4 +149,62 @@ export function asHttp1Request(req: Http2ServerRequest): void {
   delete headers[":protocol"];
   if (headers.host === undefined && authority !== undefined) headers.host = authority;
   if (headers["content-length"] === undefined && !req.stream.endAfterHeaders) headers["transfer-encoding"] = "chunked";
+}
+
+function createH2Server(options: H2ListenerOptions) {
+  return createServer({
+    Http2ServerResponse: H2Response,
+    maxSessionMemory: 32,
+    settings: { maxConcurrentStreams: options.maxConcurrentStreams, maxHeaderListSize: options.maxHeaderSize, enablePush: false },
+  });
+}
+
+/**
+ * Connection-specific headers make an HTTP/2 message malformed (RFC 9113 §8.2.2) and node:http2
+ * throws on them. Upstream ones are already gone (DROP_RESPONSE), but the gateway's own 426 says
+ * `Upgrade`/`Connection` for HTTP/1.1 clients, and a response transformer may set any name.
+ */
+const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "http2-settings"]);
+
+function connectionSpecific(name: string, value: unknown): boolean {
+  const key = name.toLowerCase();
+  return CONNECTION_SPECIFIC.has(key) || (key === "te" && String(value).toLowerCase() !== "trailers");
+}
+
+/** The response the proxy handler gets for a stream: HTTP/1.1's API, connection-specific headers left out instead of thrown on. */
+class H2Response extends Http2ServerResponse {
+  override setHeader(name: string, value: number | string | readonly string[]): void {
+    if (!connectionSpecific(name, value)) super.setHeader(name, value);
+  }
+
+  override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | readonly string[]): this;
+  override writeHead(statusCode: number, statusMessage: string, headers?: OutgoingHttpHeaders | readonly string[]): this;
+  override writeHead(statusCode: number, a?: string | OutgoingHttpHeaders | readonly string[], b?: OutgoingHttpHeaders | readonly string[]): this {
+    if (typeof a === "string") return super.writeHead(statusCode, a, withoutConnectionSpecific(b));
+    return super.writeHead(statusCode, withoutConnectionSpecific(a));
+  }
+}
+
+/** The headers (an object or a flat [name, value, …] list) without connection-specific ones; the same object when it has none. */
+function withoutConnectionSpecific(headers: OutgoingHttpHeaders | readonly string[] | undefined): OutgoingHttpHeaders | readonly string[] | undefined {
+  if (headers === undefined) return headers;
+  if (isList(headers)) {
+    let clean = true;
+    for (let i = 0; i < headers.length; i += 2) if (connectionSpecific(String(headers[i]), headers[i + 1])) clean = false;
+    if (clean) return headers;
+    const out: string[] = [];
+    for (let i = 0; i < headers.length; i += 2) if (!connectionSpecific(String(headers[i]), headers[i + 1])) out.push(headers[i]!, headers[i + 1]!);
+    return out;
+  }
+  let out: OutgoingHttpHeaders | null = null;
+  for (const name in headers) {
+    if (!connectionSpecific(name, headers[name])) continue;
+    out ??= { ...headers };
+    delete out[name];
+  }
+  return out ?? headers;
+}
+
+function isList(headers: OutgoingHttpHeaders | readonly string[]): headers is readonly string[] {
+  return Array.isArray(headers);
 }
