@@ -138,13 +138,15 @@ describe("H2Listener", () => {
     try {
       const done = (s: ReturnType<typeof session.request>) => new Promise<void>((resolve) => { s.resume(); s.on("end", () => resolve()); });
       await done(session.request({ ":method": "GET", ":path": "/a?b=1", ":authority": "api.test:8443" }));
+      await done(session.request({ ":method": "GET", ":path": "/c", ":authority": "right.test", host: "wrong.test" }));
       const post = session.request({ ":method": "POST", ":path": "/up" });
       post.end("x");
       await done(post);
       expect(seen[0]).toEqual({ method: "GET", url: "/a?b=1", headers: { host: "api.test:8443" } });
-      expect(seen[1]!.method).toBe("POST");
-      expect(seen[1]!.headers["transfer-encoding"]).toBe("chunked");
-      expect(Object.keys(seen[1]!.headers).some((h) => h.startsWith(":"))).toBe(false);
+      expect(seen[1]!.headers.host).toBe("right.test");
+      expect(seen[2]!.method).toBe("POST");
+      expect(seen[2]!.headers["transfer-encoding"]).toBe("chunked");
+      expect(Object.keys(seen[2]!.headers).some((h) => h.startsWith(":"))).toBe(false);
     } finally {
       session.destroy();
     }

@@ -147,7 +147,8 @@ export function asHttp1Request(req: Http2ServerRequest): void {
   delete headers[":authority"];
   delete headers[":scheme"];
   delete headers[":protocol"];
-  if (headers.host === undefined && authority !== undefined) headers.host = authority;
+  // :authority wins over a Host header that says otherwise (RFC 9113 §8.3.1 forbids the difference).
+  if (authority !== undefined) headers.host = authority;
   if (headers["content-length"] === undefined && !req.stream.endAfterHeaders) headers["transfer-encoding"] = "chunked";
 }
 
