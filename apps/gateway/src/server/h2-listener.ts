@@ -155,7 +155,6 @@ export function asHttp1Request(req: Http2ServerRequest): void {
 function createH2Server(options: H2ListenerOptions) {
   return createServer({
     Http2ServerResponse: H2Response,
-    maxSessionMemory: 32,
     settings: { maxConcurrentStreams: options.maxConcurrentStreams, maxHeaderListSize: options.maxHeaderSize, enablePush: false },
   });
 }
