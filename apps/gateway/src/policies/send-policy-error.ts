@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
+import { isGrpcRequest, sendGrpcLocalReply } from "../grpc-local-reply.ts";
 import type { PolicyRequest } from "./policy-request.ts";
 
 const FLAG_HEADER = "x-switchyard-flag";
@@ -28,6 +29,12 @@ export function sendPolicyError(pr: PolicyRequest, error: PolicyError, extra: st
   pr.counted(error.status, error.flag);
   const res = pr.res;
   if (res.headersSent || res.destroyed) return;
+  if (isGrpcRequest(pr.req.headers)) {
+    const headers: OutgoingHttpHeaders = { [FLAG_HEADER]: error.flag };
+    appendPairs(headers, pr.responseHeaders);
+    appendPairs(headers, extra);
+    return sendGrpcLocalReply(res, error.status, message, headers);
+  }
   const body = policyErrorBody(error.code, message);
   const headers: OutgoingHttpHeaders = { "content-type": "application/json", "content-length": body.length, [FLAG_HEADER]: error.flag };
   appendPairs(headers, pr.responseHeaders);

@@ -82,6 +82,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     // An HTTP/1.1 upstream: /big answers 1 MB, /slow never answers (counts the connections the gateway gives up).
     big = createHttpServer((req, res) => {
       if (req.url === "/big") { res.writeHead(200, { "content-type": "application/octet-stream" }); res.end(Buffer.alloc(1 << 20, 0x7a)); return; }
+      if (req.url === "/cookies") { res.writeHead(200, [["set-cookie", "a=1"], ["set-cookie", "b=2"], ["content-length", "0"]].flat()); res.end(); return; }
       req.socket.once("close", () => { slowClosed++; });
     });
     await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
@@ -106,6 +107,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
         { name: "keyed", path: { type: "prefix", value: "/keyed" }, rules: [{ destinations: [{ service: "echo" }] }] },
         { name: "big", path: { type: "exact", value: "/big" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "slow", path: { type: "exact", value: "/slow" }, rules: [{ destinations: [{ service: "big" }] }] },
+        { name: "cookies", path: { type: "exact", value: "/cookies" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "gone", path: { type: "prefix", value: "/gone" }, rules: [{ destinations: [{ service: "gone" }] }] },
         { name: "tls-only", path: { type: "prefix", value: "/tls-only" }, httpsRedirect: { status: 426 }, rules: [{ destinations: [{ service: "echo" }] }] },
         { name: "transformed", path: { type: "prefix", value: "/transformed" }, rules: [{ destinations: [{ service: "echo" }] }] },
@@ -219,6 +221,12 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     expect(line).toMatch(/ 1$/);
     // The connection serves on.
     expect((await h2Request(session, { ":method": "GET", ":path": "/api/orders/2", ":authority": "api.example.com" })).status).toBe(200);
+  });
+
+  it("every Set-Cookie of an upstream response arrives", async () => {
+    const res = await h2Request(session, { ":method": "GET", ":path": "/cookies", ":authority": "api.example.com" });
+    expect(res.status).toBe(200);
+    expect(res.headers["set-cookie"]).toEqual(["a=1", "b=2"]);
   });
 
   it("many concurrent streams on one connection all get their own answer", async () => {

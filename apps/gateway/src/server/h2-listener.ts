@@ -171,8 +171,22 @@ function connectionSpecific(name: string, value: unknown): boolean {
   return CONNECTION_SPECIFIC.has(key) || (key === "te" && String(value).toLowerCase() !== "trailers");
 }
 
-/** The response the proxy handler gets for a stream: HTTP/1.1's API, connection-specific headers left out instead of thrown on. */
+/**
+ * The response the proxy handler gets for a stream: HTTP/1.1's API, with two differences from
+ * node:http2's compatibility response. Connection-specific headers are left out instead of thrown
+ * on. And writeHead() only records the head, as node:http's does: it goes out with the first
+ * body bytes, or with end(), and then on a HEADERS frame that ends the stream when there is no
+ * body. That is gRPC's "Trailers-Only" answer (grpc-status in the only HEADERS frame), which an
+ * upstream's refusal and the gateway's own have to keep: the compatibility response would send
+ * the head at once and end the stream with an empty DATA frame, and a gRPC client then reads no
+ * status at all.
+ */
 class H2Response extends Http2ServerResponse {
+  /** Inside write()/end(): node:http2's own writeHead call, which sends. */
+  private sending = false;
+  /** writeHead() was called (what headersSent reports, as node:http's does). */
+  headRecorded = false;
+
   override setHeader(name: string, value: number | string | readonly string[]): void {
     if (!connectionSpecific(name, value)) super.setHeader(name, value);
   }
@@ -180,10 +194,47 @@ class H2Response extends Http2ServerResponse {
   override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | readonly string[]): this;
   override writeHead(statusCode: number, statusMessage: string, headers?: OutgoingHttpHeaders | readonly string[]): this;
   override writeHead(statusCode: number, a?: string | OutgoingHttpHeaders | readonly string[], b?: OutgoingHttpHeaders | readonly string[]): this {
-    if (typeof a === "string") return super.writeHead(statusCode, a, withoutConnectionSpecific(b));
-    return super.writeHead(statusCode, withoutConnectionSpecific(a));
+    if (this.sending) return typeof a === "string" ? super.writeHead(statusCode, a, b) : super.writeHead(statusCode, a);
+    const headers = withoutConnectionSpecific(typeof a === "string" ? b : a);
+    this.statusCode = statusCode;
+    if (headers !== undefined) {
+      const record = isList(headers) ? fromList(headers) : headers;
+      for (const name in record) if (record[name] !== undefined) super.setHeader(name, record[name]);
+    }
+    this.headRecorded = true;
+    return this;
+  }
+
+  override write(chunk: string | Uint8Array, callback?: (err: Error) => void): boolean;
+  override write(chunk: string | Uint8Array, encoding: BufferEncoding, callback?: (err: Error) => void): boolean;
+  override write(...args: unknown[]): boolean {
+    this.sending = true;
+    try {
+      return (super.write as (...a: unknown[]) => boolean).apply(this, args);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  override end(callback?: () => void): this;
+  override end(data: string | Uint8Array, callback?: () => void): this;
+  override end(data: string | Uint8Array, encoding: BufferEncoding, callback?: () => void): this;
+  override end(...args: unknown[]): this {
+    this.sending = true;
+    try {
+      (super.end as (...a: unknown[]) => unknown).apply(this, args);
+      return this;
+    } finally {
+      this.sending = false;
+    }
   }
 }
+
+// A getter in node:http2 (the stream's headersSent), a field in @types/node: the recorded head counts as sent.
+const streamHeadersSent = Object.getOwnPropertyDescriptor(Http2ServerResponse.prototype, "headersSent")!.get!;
+Object.defineProperty(H2Response.prototype, "headersSent", {
+  get(this: H2Response) { return this.headRecorded || (streamHeadersSent.call(this) as boolean); },
+});
 
 /** The headers (an object or a flat [name, value, …] list) without connection-specific ones; the same object when it has none. */
 function withoutConnectionSpecific(headers: OutgoingHttpHeaders | readonly string[] | undefined): OutgoingHttpHeaders | readonly string[] | undefined {
@@ -203,6 +254,17 @@ function withoutConnectionSpecific(headers: OutgoingHttpHeaders | readonly strin
     delete out[name];
   }
   return out ?? headers;
+}
+
+/** A flat [name, value, …] list as a record; a repeated name (Set-Cookie) keeps every value. */
+function fromList(list: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!.toLowerCase(), value = list[i + 1]!;
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
 }
 
 function isList(headers: OutgoingHttpHeaders | readonly string[]): headers is readonly string[] {

@@ -21,6 +21,7 @@ import { H1Error, type H1Callbacks, type H1Connection, type H1PoolLike, type H1S
 import type { PoolRegistry } from "../upstream/pool-registry.ts";
 import { H2_REFUSED_STREAM, toH2Headers, type H2Attempt, type H2Callbacks } from "../upstream/h2-pool.ts";
 import { UNDICI_SERVERNAME } from "../upstream/tls-connector.ts";
+import { isGrpcRequest, sendGrpcLocalReply } from "../grpc-local-reply.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
@@ -156,6 +157,10 @@ function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, sl
   if (res.headersSent || res.destroyed || res.writableFinished) {
     recordRequest(ctx, slot, 0, FLAG_DC, 0);
     return;
+  }
+  if (isGrpcRequest(ctx.req.headers)) {
+    recordRequest(ctx, slot, error.status, flagIndex(error.flag), 0);
+    return sendGrpcLocalReply(res, error.status, message ?? error.message, { [FLAG_HEADER]: error.flag });
   }
   const body = errorBody(error, message);
   recordRequest(ctx, slot, error.status, flagIndex(error.flag), body.length);

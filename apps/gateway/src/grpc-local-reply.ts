@@ -1,0 +1,49 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "node:http";
+
+/**
+ * Answers the gateway makes itself (no route, overflow, no healthy upstream, timeouts, auth and
+ * rate-limit refusals) to a gRPC call go out as gRPC does errors, as Envoy's local replies do: a
+ * "Trailers-Only" response, HTTP 200 with `grpc-status` and `grpc-message` and no body, so the
+ * client sees UNAVAILABLE with the gateway's reason instead of a bare HTTP status.
+ */
+
+/** gRPC status codes used here (grpc/doc/statuscodes.md). */
+const UNKNOWN = 2, PERMISSION_DENIED = 7, UNIMPLEMENTED = 12, INTERNAL = 13, UNAVAILABLE = 14, UNAUTHENTICATED = 16;
+
+/** A gRPC call: content-type application/grpc or application/grpc+proto, +json … (gRPC-Web excluded: its errors go in the body). */
+export function isGrpcRequest(headers: IncomingHttpHeaders): boolean {
+  const type = headers["content-type"];
+  return typeof type === "string" && type.startsWith("application/grpc") && !type.startsWith("application/grpc-web");
+}
+
+/** The gRPC status for an HTTP status, by the gRPC spec's mapping (doc/http-grpc-status-mapping.md), as Envoy uses it. */
+export function grpcStatusFor(httpStatus: number): number {
+  switch (httpStatus) {
+    case 400: return INTERNAL;
+    case 401: return UNAUTHENTICATED;
+    case 403: return PERMISSION_DENIED;
+    case 404: return UNIMPLEMENTED;
+    case 429: case 502: case 503: case 504: return UNAVAILABLE;
+    default: return UNKNOWN;
+  }
+}
+
+/** grpc-message is percent-encoded: bytes outside printable ASCII, and '%' itself (gRPC over HTTP/2, Responses). */
+export function encodeGrpcMessage(message: string): string {
+  let out = "";
+  for (const byte of Buffer.from(message, "utf8")) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** Writes the Trailers-Only answer for a refusal the gateway would have sent as `httpStatus`; `headers`: the flag and the like. */
+export function sendGrpcLocalReply(res: ServerResponse, httpStatus: number, message: string, headers: OutgoingHttpHeaders): void {
+  res.writeHead(200, {
+    ...headers,
+    "content-type": "application/grpc",
+    "grpc-status": String(grpcStatusFor(httpStatus)),
+    "grpc-message": encodeGrpcMessage(message),
+  });
+  res.end();
+}

@@ -1,0 +1,165 @@
+import * as grpc from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GatewayConfigInput } from "@switchyard/config";
+import { hashApiKey } from "@switchyard/config/credential-hashing";
+import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
+import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
+
+// A real gRPC client and server (@grpc/grpc-js), with JSON messages instead of protobuf: the
+// framing, HTTP/2, metadata, deadlines and status trailers are gRPC's own.
+const json = {
+  serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
+  deserialize: (bytes: Buffer) => JSON.parse(bytes.toString()) as Record<string, unknown>,
+};
+const method = (name: string, requestStream: boolean, responseStream: boolean) => ({
+  path: `/demo.Greeter/${name}`, requestStream, responseStream,
+  requestSerialize: json.serialize, requestDeserialize: json.deserialize, responseSerialize: json.serialize, responseDeserialize: json.deserialize,
+});
+const greeter = {
+  SayHello: method("SayHello", false, false),
+  Count: method("Count", false, true),
+  Sum: method("Sum", true, false),
+  Fail: method("Fail", false, false),
+  Slow: method("Slow", false, false),
+} satisfies grpc.ServiceDefinition;
+
+type Message = Record<string, unknown>;
+type Client = grpc.Client & Record<keyof typeof greeter, (...args: unknown[]) => unknown>;
+const GreeterClient = grpc.makeGenericClientConstructor(greeter, "Greeter") as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: object) => Client;
+
+function unary(client: Client, name: keyof typeof greeter, request: Message, metadata = new grpc.Metadata(), options: grpc.CallOptions = {}): Promise<{ value?: Message; error?: grpc.ServiceError }> {
+  return new Promise((resolve) => {
+    (client[name] as (r: Message, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v?: Message) => void) => void)(
+      request, metadata, options, (error, value) => resolve(error ? { error } : { value }));
+  });
+}
+
+describe("gRPC through the gateway (grpc-js client and server)", () => {
+  let server: grpc.Server;
+  let upstreamPort: number;
+  let pushed: PushedGateway;
+  let cert: TestCertificate;
+  let plain: Client;
+
+  beforeAll(async () => {
+    server = new grpc.Server();
+    server.addService(greeter, {
+      SayHello(call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        cb(null, { message: `hello ${String(call.request.name)}`, user: call.metadata.get("x-user")[0] ?? null, forwardedFor: call.metadata.get("x-forwarded-for")[0] ?? null });
+      },
+      Count(call: grpc.ServerWritableStream<Message, Message>) {
+        for (let i = 1; i <= Number(call.request.to); i++) call.write({ n: i });
+        call.end();
+      },
+      Sum(call: grpc.ServerReadableStream<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        let total = 0;
+        call.on("data", (m: Message) => { total += Number(m.n); });
+        call.on("end", () => cb(null, { total }));
+      },
+      Fail(_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        cb({ code: grpc.status.NOT_FOUND, details: "no such greeting" });
+      },
+      Slow(_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        setTimeout(() => cb(null, { late: true }), 1_000);
+      },
+    });
+    upstreamPort = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => err ? reject(err) : resolve(port)));
+    cert = makeTestCertificate("api.example.com");
+    pushed = await startPushedGateway({ workers: 1, connections: 1, httpsPort: 0 });
+    const h2 = { connectionPool: { http: { h2UpgradePolicy: "UPGRADE" as const } } };
+    const config: GatewayConfigInput = {
+      certificates: [{ name: "api", hosts: ["api.example.com"], ...cert }],
+      services: [
+        { name: "greeter", targets: [{ host: "127.0.0.1", port: upstreamPort }], trafficPolicy: h2 },
+        { name: "down", targets: [{ host: "127.0.0.1", port: 1 }], trafficPolicy: h2 },
+      ],
+      routes: [
+        { name: "greeter", path: { type: "prefix", value: "/demo.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }] }] },
+        // Another name for the same service, behind key-auth (the prefix rewritten to the real one).
+        { name: "locked", path: { type: "prefix", value: "/locked.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" } }] },
+        { name: "down", path: { type: "prefix", value: "/down.Greeter/" }, rules: [{ destinations: [{ service: "down" }] }] },
+      ],
+      consumers: [{ username: "alice", credentials: { key_auth: [{ key_hash: hashApiKey("alice-key-1234567890") }] } }],
+      policies: [{ type: "key-auth", name: "keys", scope: { kind: "route", name: "locked" }, config: {} }],
+    };
+    await pushed.apply(config);
+    plain = new GreeterClient(`127.0.0.1:${pushed.gw.proxyPort}`, grpc.credentials.createInsecure());
+  });
+  afterAll(async () => {
+    plain?.close();
+    await pushed?.close();
+    server?.forceShutdown();
+  });
+
+  it("unary call over h2c: the answer, the caller's metadata passed on, X-Forwarded-For added", async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set("x-user", "7");
+    const { value, error } = await unary(plain, "SayHello", { name: "ada" }, metadata);
+    expect(error).toBeUndefined();
+    expect(value).toEqual({ message: "hello ada", user: "7", forwardedFor: "127.0.0.1" });
+  });
+
+  it("server streaming, client streaming, and an upstream status with its details", async () => {
+    const counted: number[] = await new Promise((resolve, reject) => {
+      const seen: number[] = [];
+      const call = (plain.Count as (r: Message) => grpc.ClientReadableStream<Message>)({ to: 5 });
+      call.on("data", (m: Message) => seen.push(Number(m.n)));
+      call.on("error", reject);
+      call.on("end", () => resolve(seen));
+    });
+    expect(counted).toEqual([1, 2, 3, 4, 5]);
+    const total = await new Promise<Message>((resolve, reject) => {
+      const call = (plain.Sum as (cb: (e: grpc.ServiceError | null, v?: Message) => void) => grpc.ClientWritableStream<Message>)(
+        (err, value) => err ? reject(err) : resolve(value!));
+      for (const n of [10, 20, 12]) call.write({ n });
+      call.end();
+    });
+    expect(total).toEqual({ total: 42 });
+    const { error } = await unary(plain, "Fail", {});
+    expect([error?.code, error?.details]).toEqual([grpc.status.NOT_FOUND, "no such greeting"]);
+  });
+
+  it("the gateway's own refusals are gRPC statuses with its reason and flag: no route, no credentials, upstream down", async () => {
+    const Other = grpc.makeGenericClientConstructor({ Ping: { ...greeter.SayHello, path: "/nowhere.Service/Ping" } }, "Other") as unknown as new (a: string, c: grpc.ChannelCredentials) => Client;
+    const other = new Other(`127.0.0.1:${pushed.gw.proxyPort}`, grpc.credentials.createInsecure());
+    const Locked = grpc.makeGenericClientConstructor({ SayHello: { ...greeter.SayHello, path: "/locked.Greeter/SayHello" } }, "Locked") as unknown as new (a: string, c: grpc.ChannelCredentials) => Client;
+    const locked = new Locked(`127.0.0.1:${pushed.gw.proxyPort}`, grpc.credentials.createInsecure());
+    const Down = grpc.makeGenericClientConstructor({ SayHello: { ...greeter.SayHello, path: "/down.Greeter/SayHello" } }, "Down") as unknown as new (a: string, c: grpc.ChannelCredentials) => Client;
+    const down = new Down(`127.0.0.1:${pushed.gw.proxyPort}`, grpc.credentials.createInsecure());
+    try {
+      const nr = await unary(other, "Ping" as keyof typeof greeter, {});
+      expect([nr.error?.code, nr.error?.details]).toEqual([grpc.status.UNIMPLEMENTED, "No route matches this request"]);
+      expect(nr.error?.metadata.get("x-switchyard-flag")).toEqual(["NR"]);
+      const denied = await unary(locked, "SayHello", {});
+      expect(denied.error?.code).toBe(grpc.status.UNAUTHENTICATED);
+      expect(denied.error?.metadata.get("x-switchyard-flag")).toEqual(["UAEX"]);
+      const key = new grpc.Metadata();
+      key.set("apikey", "alice-key-1234567890");
+      const allowed = await unary(locked, "SayHello", { name: "alice" }, key);
+      expect(allowed.value).toMatchObject({ message: "hello alice" });
+      const uf = await unary(down, "SayHello", {});
+      expect([uf.error?.code, uf.error?.details]).toEqual([grpc.status.UNAVAILABLE, "Could not connect to the upstream service"]);
+      expect(uf.error?.metadata.get("x-switchyard-flag")).toEqual(["UF"]);
+    } finally {
+      other.close();
+      locked.close();
+      down.close();
+    }
+  });
+
+  it("a client deadline ends the call (the gateway passes grpc-timeout and gives up with the client)", async () => {
+    const started = performance.now();
+    const { error } = await unary(plain, "Slow", {}, new grpc.Metadata(), { deadline: Date.now() + 200 });
+    expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it("over TLS to the HTTPS listener (ALPN h2)", async () => {
+    const secure = new GreeterClient(`127.0.0.1:${pushed.gw.httpsPort}`, grpc.credentials.createSsl(Buffer.from(cert.cert)), { "grpc.ssl_target_name_override": "api.example.com" });
+    try {
+      expect((await unary(secure, "SayHello", { name: "tls" })).value).toMatchObject({ message: "hello tls" });
+    } finally {
+      secure.close();
+    }
+  });
+});
