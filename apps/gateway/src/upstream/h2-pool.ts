@@ -79,6 +79,8 @@ interface SessionEntry {
 export class H2Attempt {
   readonly pool: H2Pool;
   readonly ctx: unknown;
+  /** The pool's callbacks, or a caller's own (mirror copies). */
+  readonly callbacks: H2Callbacks;
   readonly headers: OutgoingHttpHeaders;
   readonly body: Buffer | Readable | null;
   stream: ClientHttp2Stream | null = null;
@@ -90,9 +92,10 @@ export class H2Attempt {
   error: Error | null = null;
   abortError: Error | null = null;
 
-  constructor(pool: H2Pool, ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null) {
+  constructor(pool: H2Pool, ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null, callbacks: H2Callbacks) {
     this.pool = pool;
     this.ctx = ctx;
+    this.callbacks = callbacks;
     this.headers = headers;
     this.body = body;
   }
@@ -160,9 +163,9 @@ export class H2Pool {
     return true;
   }
 
-  /** Sends the request, or queues it for a stream: call after admit() returned true. */
-  dispatch(ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null, headersTimeoutMs: number): H2Attempt {
-    const a = new H2Attempt(this, ctx, headers, body);
+  /** Sends the request, or queues it for a stream: call after admit() returned true. `callbacks`: the pool's unless given. */
+  dispatch(ctx: unknown, headers: OutgoingHttpHeaders, body: Buffer | Readable | null, headersTimeoutMs: number, callbacks = this.callbacks): H2Attempt {
+    const a = new H2Attempt(this, ctx, headers, body, callbacks);
     a.timer = setTimeout(onHeadersTimeout, headersTimeoutMs, a);
     const entry = this.pick();
     const limits = this.options.limits;
@@ -288,7 +291,7 @@ export class H2Pool {
     a.stream = stream;
     a.entry = e;
     stream.on("response", (headers) => this.onResponse(a, headers));
-    stream.on("trailers", (trailers) => this.callbacks.onTrailers(a.ctx, trailers));
+    stream.on("trailers", (trailers) => a.callbacks.onTrailers(a.ctx, trailers));
     stream.on("end", () => { a.ended = true; });
     stream.on("error", (err) => { a.error ??= err; });
     stream.on("close", () => this.onClose(a, e));
@@ -305,7 +308,7 @@ export class H2Pool {
     if (a.timer !== null) { clearTimeout(a.timer); a.timer = null; }
     a.responded = true;
     const stream = a.stream!;
-    const sink = this.callbacks.onHeaders(a.ctx, Number(headers[":status"]), headers);
+    const sink = a.callbacks.onHeaders(a.ctx, Number(headers[":status"]), headers);
     if (sink === null) {
       stream.resume();
       return;
@@ -339,7 +342,7 @@ export class H2Pool {
     if (a.done) return;
     a.done = true;
     if (a.timer !== null) { clearTimeout(a.timer); a.timer = null; }
-    this.callbacks.onDone(a.ctx, err);
+    a.callbacks.onDone(a.ctx, err);
   }
 
   /** Waiting requests take the free streams. */

@@ -15,6 +15,8 @@ class H2Upstream {
   active = 0;
   maxActive = 0;
   hits = new Map<string, number>();
+  /** Every request: path, :authority and HTTP version. */
+  seen: { path: string; authority: string; httpVersion: string }[] = [];
   private held: (() => void)[] = [];
   hold = false;
   port = 0;
@@ -45,6 +47,7 @@ class H2Upstream {
   private handle(req: Http2ServerRequest, res: Http2ServerResponse): void {
     const url = new URL(req.url, "http://x");
     const session = this.ids.get(req.stream.session!) ?? 0;
+    this.seen.push({ path: req.url, authority: String(req.headers[":authority"]), httpVersion: req.httpVersion });
     const reply = (body: unknown) => { res.writeHead(200, { "content-type": "application/json" }); res.end(JSON.stringify(body)); };
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
@@ -101,13 +104,15 @@ const h2Policy = (extra: Record<string, unknown> = {}) => ({ connectionPool: { h
 describe("HTTP/2 to upstreams (h2c, node:http2 upstream on loopback)", () => {
   let up: H2Upstream;
   let limited: H2Upstream;
+  let shadow: H2Upstream;
   let pushed: PushedGateway;
   let deadPort: number;
 
   beforeAll(async () => {
     up = new H2Upstream();
     limited = new H2Upstream({ maxConcurrentStreams: 2 });
-    await Promise.all([up.listen(), limited.listen()]);
+    shadow = new H2Upstream();
+    await Promise.all([up.listen(), limited.listen(), shadow.listen()]);
     deadPort = await closedPort();
     pushed = await startPushedGateway({ workers: 1, connections: 16 });
     const config: GatewayConfigInput = {
@@ -118,6 +123,7 @@ describe("HTTP/2 to upstreams (h2c, node:http2 upstream on loopback)", () => {
           trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { h2UpgradePolicy: "UPGRADE", http1MaxPendingRequests: 2 } } },
         },
         { name: "h2-dead", targets: [{ host: "127.0.0.1", port: deadPort }], trafficPolicy: h2Policy() },
+        { name: "h2-shadow", targets: [{ host: "127.0.0.1", port: shadow.port }], trafficPolicy: h2Policy() },
       ],
       routes: [
         { name: "refused", path: { type: "prefix", value: "/refuse-once" }, rules: [{ destinations: [{ service: "h2" }], retries: { attempts: 2, retryOn: ["refused-stream"] } }] },
@@ -127,6 +133,7 @@ describe("HTTP/2 to upstreams (h2c, node:http2 upstream on loopback)", () => {
         { name: "limited", path: { type: "prefix", value: "/limited" }, stripPath: true, rules: [{ destinations: [{ service: "h2-limited" }] }] },
         { name: "dead", path: { type: "prefix", value: "/dead" }, rules: [{ destinations: [{ service: "h2-dead" }], retries: { attempts: 0 } }] },
         { name: "per-try", path: { type: "prefix", value: "/per-try" }, rules: [{ destinations: [{ service: "h2" }], rewrite: { uri: "/hang" }, timeoutMs: 2_000, retries: { attempts: 1, perTryTimeoutMs: 100, retryOn: ["reset"] } }] },
+        { name: "mirrored", path: { type: "prefix", value: "/mirrored" }, rules: [{ destinations: [{ service: "h2" }], rewrite: { uri: "/echo" }, mirror: { service: "h2-shadow" } }] },
         { name: "h2", path: { type: "prefix", value: "/" }, rules: [{ destinations: [{ service: "h2" }] }] },
       ],
     };
@@ -134,7 +141,7 @@ describe("HTTP/2 to upstreams (h2c, node:http2 upstream on loopback)", () => {
   });
   afterAll(async () => {
     await pushed?.close();
-    await Promise.all([up?.close(), limited?.close()]);
+    await Promise.all([up?.close(), limited?.close(), shadow?.close()]);
   });
 
   it("speaks HTTP/2 upstream, without connection-specific headers; te: trailers passes", async () => {
@@ -149,6 +156,13 @@ describe("HTTP/2 to upstreams (h2c, node:http2 upstream on loopback)", () => {
     expect(headers["x-keep"]).toBe("yes");
     expect(headers["x-forwarded-proto"]).toBe("http");
     for (const h of ["connection", "keep-alive", "x-hop", "host", "transfer-encoding", "upgrade"]) expect(headers[h]).toBeUndefined();
+  });
+
+  it("mirrors to an HTTP/2 service over HTTP/2 (Host + -shadow), the real answer unchanged", async () => {
+    const res = await rawRequest(pushed.gw.proxyPort, "/mirrored", {});
+    expect([res.status, res.json.httpVersion]).toEqual([200, "2.0"]);
+    await waitFor(() => shadow.seen.length > 0);
+    expect(shadow.seen[0]).toEqual({ path: "/echo", authority: `127.0.0.1:${shadow.port}-shadow`, httpVersion: "2.0" });
   });
 
   it("multiplexes concurrent requests over one session", async () => {
