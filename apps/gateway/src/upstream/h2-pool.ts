@@ -232,7 +232,16 @@ export class H2Pool {
   /** Opens a session; its place among the process's sessions is already counted, and given back when it closes. */
   private open(): void {
     const o = this.options;
-    const session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ...o.tls, ALPNProtocols: ["h2"] } : {}) });
+    let session: ClientHttp2Session;
+    try {
+      session = connect(o.origin, { settings: { enablePush: false }, ...(o.origin.startsWith("https:") ? { ...o.tls, ALPNProtocols: ["h2"] } : {}) });
+    } catch (err) {
+      // Options Node refuses (a TLS setting, say): the place is given back, the waiting requests fail as connect failures.
+      o.limits.sessionClosed();
+      const failure = o.tls !== null ? new TlsHandshakeError(err as Error) : new H1Error("ECONNREFUSED", (err as Error).message);
+      while (this.pending.length > 0) this.finish(this.unqueue(0), failure);
+      return;
+    }
     const e: SessionEntry = { session, secured: false, ready: false, draining: false, active: 0, total: 0, goawayLastId: -1, error: null };
     this.sessions.push(e);
     const timer = setTimeout(() => {
