@@ -156,7 +156,13 @@ export type TrafficPolicy = z.infer<typeof TrafficPolicySchema>;
 
 /** Active HTTP health check of every target of a service, run once per gateway process. */
 export const HealthCheckSchema = z.strictObject({
+  /** The path an HTTP check GETs (not used by a gRPC check). */
   path: z.string().startsWith("/").default("/"),
+  /**
+   * A gRPC health check instead (grpc.health.v1.Health/Check over HTTP/2, as Envoy's):
+   * passes when the target answers SERVING for `service` ("" asks about the server as a whole).
+   */
+  grpc: z.strictObject({ service: z.string().max(256).default("") }).optional(),
   intervalMs: DurationMs.default(10_000),
   timeoutMs: DurationMs.default(1_000),
   /** Passing checks in a row that bring an unhealthy target back. */

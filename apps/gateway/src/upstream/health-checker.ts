@@ -1,9 +1,10 @@
 import { request, type IncomingMessage } from "node:http";
-import { connect as connectH2 } from "node:http2";
+import { connect as connectH2, type ClientHttp2Session } from "node:http2";
 import { request as requestTls } from "node:https";
 import type { GatewayConfig, HealthCheck } from "@switchyard/config";
 import { probePolicy, resolveUpstreamTls, targetOrigin } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
+import { GRPC_HEALTH_CHECK_PATH, grpcHealthRequest, grpcHealthStatus, SERVING } from "./grpc-health.ts";
 import { tlsOrigin, upstreamTlsOptions, type UpstreamTlsOptions } from "./tls-options.ts";
 
 interface Probe {
@@ -22,8 +23,9 @@ interface Probe {
   running: boolean;
 }
 
-/** A request that answers 200-399 within the timeout passes. */
+/** A request that answers 200-399 within the timeout passes (a gRPC check: SERVING). */
 function probeOnce(p: Probe): Promise<boolean> {
+  if (p.check.grpc !== undefined) return probeOnceGrpc(p, p.check.grpc.service);
   if (p.http2) return probeOnceH2(p);
   return new Promise((resolve) => {
     let settled = false;
@@ -43,6 +45,41 @@ function probeOnce(p: Probe): Promise<boolean> {
 
 /** The same check over a fresh HTTP/2 connection (h2c, or TLS with ALPN h2), closed afterwards. */
 function probeOnceH2(p: Probe): Promise<boolean> {
+  return overH2(p, (session, done) => {
+    const stream = session.request({ ":method": "GET", ":path": p.check.path, "user-agent": "switchyard-health-check" }, { endStream: true });
+    stream.on("response", (headers) => {
+      const status = Number(headers[":status"]);
+      done(status >= 200 && status < 400);
+    });
+    stream.on("error", () => done(false));
+  });
+}
+
+/**
+ * grpc.health.v1.Health/Check over a fresh HTTP/2 connection: passes on grpc-status 0 (in the
+ * trailers, or the only HEADERS frame) with a HealthCheckResponse that says SERVING.
+ */
+function probeOnceGrpc(p: Probe, service: string): Promise<boolean> {
+  return overH2(p, (session, done) => {
+    const stream = session.request({
+      ":method": "POST", ":path": GRPC_HEALTH_CHECK_PATH, "content-type": "application/grpc", te: "trailers", "user-agent": "switchyard-health-check",
+    });
+    const chunks: Buffer[] = [];
+    let grpcStatus: unknown;
+    stream.on("response", (headers) => {
+      if (Number(headers[":status"]) !== 200) done(false);
+      grpcStatus = headers["grpc-status"]; // Trailers-Only
+    });
+    stream.on("trailers", (trailers) => { grpcStatus = trailers["grpc-status"]; });
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => done(grpcStatus === "0" && grpcHealthStatus(Buffer.concat(chunks)) === SERVING));
+    stream.on("error", () => done(false));
+    stream.end(grpcHealthRequest(service));
+  });
+}
+
+/** Runs `probe` on a fresh HTTP/2 connection (h2c, or TLS with ALPN h2), closed once it is done or timed out. */
+function overH2(p: Probe, probe: (session: ClientHttp2Session, done: (ok: boolean) => void) => void): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const session = p.tls === null ? connectH2(p.origin) : connectH2(tlsOrigin(p.origin), { ...p.tls, ALPNProtocols: ["h2"] });
@@ -55,17 +92,12 @@ function probeOnceH2(p: Probe): Promise<boolean> {
     };
     const timer = setTimeout(() => done(false), p.check.timeoutMs);
     session.on("error", () => done(false));
-    const stream = session.request({ ":method": "GET", ":path": p.check.path, "user-agent": "switchyard-health-check" }, { endStream: true });
-    stream.on("response", (headers) => {
-      const status = Number(headers[":status"]);
-      done(status >= 200 && status < 400);
-    });
-    stream.on("error", () => done(false));
+    probe(session, done);
   });
 }
 
 /**
- * Active HTTP health checks, run once per gateway process (on the main thread) and shared with
+ * Active HTTP (or gRPC) health checks, run once per gateway process (on the main thread) and shared with
  * every worker through `onChange`, so N workers don't mean N× probes. A target starts healthy,
  * goes unhealthy after `unhealthyThreshold` failed checks in a row and comes back after
  * `healthyThreshold` passing ones.
