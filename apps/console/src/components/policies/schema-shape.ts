@@ -113,6 +113,7 @@ const LABELS: Record<string, string> = {
   subjectAltNames: "Subject alt names the certificate must carry",
   clientCertificate: "Client certificate (PEM, MUTUAL)",
   privateKey: "Client certificate's private key (PEM, MUTUAL)",
+  grpc: "gRPC health check instead (grpc.health.v1; the path is not used)",
 };
 
 /** How a string field that holds PEM text is offered (a text area that also takes a file). */
