@@ -3,7 +3,7 @@ import { hashString } from "../hash-string.ts";
 import { POLICY_TYPE } from "../importers/kong-plugins.ts";
 import { ProxyCacheConfigSchema } from "../policies/proxy-cache-policy.ts";
 import type { Route } from "../route.ts";
-import type { Service } from "../service.ts";
+import type { HealthCheck, Service } from "../service.ts";
 import type { Tracing } from "../tracing.ts";
 
 /** Our policy type → Kong plugin name: the importer's table, reversed. */
@@ -140,13 +140,16 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], clientCer
     }
   }
   const lb = s.trafficPolicy?.loadBalancer?.type;
-  if (s.targets.length === 1 && !lb) return { ...common, url: `${protocol}://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
+  // Kong keeps health checks on upstreams: a service with one needs one.
+  if (s.targets.length === 1 && !lb && !s.healthCheck) return { ...common, url: `${protocol}://${hostPort(s.targets[0]!.host, s.targets[0]!.port)}` };
   const upstreamName = `${s.name}-upstream`;
   upstreams.push({
     name: upstreamName,
     ...(lb === "least-request" ? { algorithm: "least-connections" } : lb === "round-robin" ? { algorithm: "round-robin" } : {}),
     targets: s.targets.map((t) => ({ target: hostPort(t.host, t.port), weight: t.weight })),
+    ...(s.healthCheck ? { healthchecks: kongHealthchecks(s.healthCheck, tls !== null) } : {}),
   });
+  if (s.healthCheck?.grpc?.service) warnings.push(`service ${s.name}: the gRPC health check's service name has no Kong field; Kong asks about the whole server`);
   if (lb && lb !== "least-request" && lb !== "round-robin") warnings.push(`service ${s.name}: load balancer ${lb} exported as round-robin`);
   return { ...common, host: upstreamName, port: s.targets[0]!.port, protocol };
 }
@@ -202,4 +205,19 @@ function kongProxyCacheConfig(policy: string, config: Record<string, unknown>, w
   delete config.max_body_bytes;
   if (memory.dictionary_name !== undefined) config.memory = { dictionary_name: memory.dictionary_name };
   else delete config.memory;
+}
+
+/** Our health check as a Kong upstream's active healthchecks (one interval for healthy and unhealthy targets, any failure counted). */
+function kongHealthchecks(check: HealthCheck, tls: boolean): Record<string, unknown> {
+  const seconds = (ms: number) => ms / 1000;
+  const failures = check.unhealthyThreshold;
+  return {
+    active: {
+      type: check.grpc !== undefined ? (tls ? "grpcs" : "grpc") : tls ? "https" : "http",
+      ...(check.grpc === undefined ? { http_path: check.path } : {}),
+      timeout: seconds(check.timeoutMs),
+      healthy: { interval: seconds(check.intervalMs), successes: check.healthyThreshold },
+      unhealthy: { interval: seconds(check.intervalMs), http_failures: failures, tcp_failures: failures, timeouts: failures },
+    },
+  };
 }

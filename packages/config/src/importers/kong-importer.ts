@@ -2,6 +2,7 @@ import type { GatewayConfigInput } from "../gateway-config.ts";
 import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig } from "./import-types.ts";
 import { importKongPlugins, type KongPluginScope } from "./kong-plugins.ts";
 import { importKongCertificates } from "./kong-certificates.ts";
+import { importKongHealthchecks } from "./kong-healthchecks.ts";
 
 type RouteInput = NonNullable<GatewayConfigInput["routes"]>[number];
 type ServiceInput = NonNullable<GatewayConfigInput["services"]>[number];
@@ -49,7 +50,8 @@ export function importKong(doc: Doc): ImportedConfig {
       const algorithm = asString(upstream.algorithm);
       if (algorithm && KONG_LB[algorithm]) service.trafficPolicy = { loadBalancer: { type: KONG_LB[algorithm] } };
       else if (algorithm) warnings.push(`upstream ${target.host}: algorithm ${algorithm} is not imported yet`);
-      if (upstream.healthchecks) warnings.push(`upstream ${target.host}: healthchecks are not imported yet`);
+      const healthCheck = importKongHealthchecks(upstream.healthchecks, `upstream ${target.host}`, warnings);
+      if (healthCheck) service.healthCheck = healthCheck;
     } else {
       service.targets!.push({ host: target.host, port: target.port });
     }
