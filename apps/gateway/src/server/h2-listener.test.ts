@@ -127,6 +127,21 @@ describe("H2Listener", () => {
     }
   });
 
+  it("gives each connection a 1 MiB receive window (Envoy's edge default), streams their 64 KiB", async () => {
+    const port = await start((req, res) => { req.resume(); req.on("end", () => res.end()); });
+    const session = connect(`https://127.0.0.1:${port}`, { ca: cert.cert, servername: "h2.test" });
+    try {
+      await new Promise<void>((resolve) => session.once("remoteSettings", () => resolve()));
+      const s = session.request({ ":method": "GET", ":path": "/" });
+      s.resume();
+      await new Promise<void>((resolve) => s.on("end", () => resolve()));
+      expect(session.state.remoteWindowSize).toBe(1 << 20);
+      expect(session.remoteSettings.initialWindowSize).toBe(65_535);
+    } finally {
+      session.destroy();
+    }
+  });
+
   it("makes the request read like HTTP/1.1: method, url and host, no pseudo-headers; a body without length is chunked", async () => {
     const seen: { method?: string; url?: string; headers: Record<string, unknown> }[] = [];
     const port = await start((req, res) => {

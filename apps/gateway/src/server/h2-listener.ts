@@ -14,6 +14,8 @@ import type { TLSSocket } from "node:tls";
 const PREMATURE_RESET_MIN_STREAMS = 500;
 const PREMATURE_RESET_LIFETIME_MS = 1_000;
 
+const CONNECTION_WINDOW_BYTES = 1 << 20;
+
 /** What the HTTPS listener offers in ALPN: HTTP/2 first, as Kong's and Istio's gateways do. */
 export const HTTPS_ALPN = ["h2", "http/1.1"];
 
@@ -75,6 +77,9 @@ export class H2Listener {
     });
     this.server.on("session", (session: ServerHttp2Session) => {
       this.sessions.add(session);
+      // Envoy's edge default: 1 MiB for the connection (HTTP/2's 64 KiB would make every upload
+      // on it share one small window); streams keep 64 KiB each.
+      session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
       session.once("close", () => this.sessions.delete(session));
       // Idle means no open stream: a quiet long-running one (a gRPC stream) keeps it open.
       let open = 0, total = 0, premature = 0;
