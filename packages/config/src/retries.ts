@@ -2,8 +2,9 @@ import { z } from "zod";
 import { DurationMs } from "./duration.ts";
 
 /**
- * Conditions a retry may follow (Envoy x-envoy-retry-on names). `unavailable` and `cancelled`
- * are gRPC conditions: accepted (they are Istio's default) but never met by HTTP/1.1 traffic.
+ * Conditions a retry may follow (Envoy x-envoy-retry-on and retry-grpc-on names). `unavailable`,
+ * `cancelled`, `deadline-exceeded`, `resource-exhausted` and `internal` are gRPC statuses, met by
+ * a gRPC call whose answer is Trailers-Only with that `grpc-status`.
  */
 export const RETRY_ON_CONDITIONS = [
   "connect-failure", "refused-stream", "reset", "5xx", "gateway-error", "retriable-status-codes",

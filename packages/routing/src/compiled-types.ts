@@ -64,6 +64,14 @@ export interface CompiledRetryPolicy {
   readonly gatewayError: boolean;
   /** Listed status codes (retriable status codes). */
   readonly codes: ReadonlySet<number>;
+  /** gRPC statuses that ask for another try when a Trailers-Only answer carries them (retryOn cancelled, unavailable, …). */
+  readonly grpcStatuses: ReadonlySet<number>;
+  /**
+   * The policy for gRPC calls (always POST): the gRPC statuses, connect failures and refused
+   * streams (never processed), and the HTTP-level conditions only with retryNonIdempotent, as for
+   * any POST. Null when nothing would be left.
+   */
+  readonly grpc: CompiledRetryPolicy | null;
 }
 
 /** Istio connectionPool, resolved; Infinity where unlimited. */

@@ -42,7 +42,9 @@ export function resolveRetry(rule: Rule, policy: TrafficPolicy | undefined): Com
   const on = new Set(r.retryOn);
   const codes = new Set<number>();
   for (const c of r.retryOn) if (/^\d{3}$/.test(c)) codes.add(Number(c));
-  return Object.freeze({
+  const grpcStatuses = new Set<number>();
+  for (const c of r.retryOn) if (GRPC_RETRY_ON[c] !== undefined) grpcStatuses.add(GRPC_RETRY_ON[c]);
+  const base = {
     attempts: r.attempts,
     perTryTimeoutMs: r.perTryTimeoutMs ?? null,
     backoffMs: Math.max(1, r.backoffMs),
@@ -54,8 +56,17 @@ export function resolveRetry(rule: Rule, policy: TrafficPolicy | undefined): Com
     on5xx: on.has("5xx"),
     gatewayError: on.has("gateway-error"),
     codes,
-  });
+    grpcStatuses,
+  };
+  const grpc = r.retryNonIdempotent
+    ? { ...base, grpc: null }
+    : { ...base, reset: false, on5xx: false, gatewayError: false, codes: new Set<number>(), grpc: null };
+  const grpcUseful = grpc.grpcStatuses.size > 0 || grpc.connectFailure || grpc.refusedStream || grpc.reset || grpc.on5xx || grpc.gatewayError || grpc.codes.size > 0;
+  return Object.freeze({ ...base, grpc: grpcUseful ? Object.freeze(grpc) : null });
 }
+
+/** gRPC retry conditions (Envoy's retry-grpc-on) and the status each stands for. */
+const GRPC_RETRY_ON: Record<string, number> = { cancelled: 1, "deadline-exceeded": 4, "resource-exhausted": 8, internal: 13, unavailable: 14 };
 
 export function resolvePool(policy: TrafficPolicy | undefined): CompiledPoolLimits {
   const cp = policy?.connectionPool;

@@ -25,6 +25,11 @@ export function statusRetriable(policy: CompiledRetryPolicy, status: number): bo
   return policy.codes.has(status);
 }
 
+/** Whether a gRPC status in a Trailers-Only answer (`grpc-status` in the only HEADERS frame) asks for another try. */
+export function grpcStatusRetriable(policy: CompiledRetryPolicy, grpcStatus: number): boolean {
+  return grpcStatus > 0 && policy.grpcStatuses.has(grpcStatus);
+}
+
 /** Whether a failure without a response asks for another try (per-try timeouts count as resets). */
 export function failureRetriable(policy: CompiledRetryPolicy, failure: number): boolean {
   if (failure === Failure.ConnectFailure) return policy.connectFailure;

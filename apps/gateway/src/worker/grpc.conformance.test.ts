@@ -21,6 +21,7 @@ const greeter = {
   Sum: method("Sum", true, false),
   Fail: method("Fail", false, false),
   Slow: method("Slow", false, false),
+  Flaky: method("Flaky", false, false),
 } satisfies grpc.ServiceDefinition;
 
 type Message = Record<string, unknown>;
@@ -40,6 +41,8 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
   let pushed: PushedGateway;
   let cert: TestCertificate;
   let plain: Client;
+  /** Flaky calls seen, by the request's id: the first one of each fails with the status asked for. */
+  const flakyCalls = new Map<string, number>();
 
   beforeAll(async () => {
     server = new grpc.Server();
@@ -59,6 +62,13 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
       Fail(_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
         cb({ code: grpc.status.NOT_FOUND, details: "no such greeting" });
       },
+      Flaky(call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        const id = String(call.request.id);
+        const n = (flakyCalls.get(id) ?? 0) + 1;
+        flakyCalls.set(id, n);
+        if (n === 1) return cb({ code: Number(call.request.failWith), details: "try again" });
+        cb(null, { id, calls: n, echoed: call.request.payload });
+      },
       Slow(_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
         setTimeout(() => cb(null, { late: true }), 1_000);
       },
@@ -74,7 +84,8 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
         { name: "down", targets: [{ host: "127.0.0.1", port: 1 }], trafficPolicy: h2 },
       ],
       routes: [
-        { name: "greeter", path: { type: "prefix", value: "/demo.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }] }] },
+        // Istio's default retryOn (connect-failure, refused-stream, unavailable, cancelled).
+        { name: "greeter", path: { type: "prefix", value: "/demo.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], retries: { attempts: 2 } }] },
         // Another name for the same service, behind key-auth (the prefix rewritten to the real one).
         { name: "locked", path: { type: "prefix", value: "/locked.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" } }] },
         { name: "down", path: { type: "prefix", value: "/down.Greeter/" }, rules: [{ destinations: [{ service: "down" }] }] },
@@ -145,6 +156,19 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
       locked.close();
       down.close();
     }
+  });
+
+  it("retries a call that failed with UNAVAILABLE or CANCELLED (Istio's default retryOn), its streamed body sent again; never one that failed otherwise", async () => {
+    const payload = "x".repeat(20_000); // a body of several HTTP/2 DATA frames, kept whole for the retry
+    const retried = await unary(plain, "Flaky", { id: "a", failWith: grpc.status.UNAVAILABLE, payload });
+    expect(retried.value).toEqual({ id: "a", calls: 2, echoed: payload });
+    expect((await unary(plain, "Flaky", { id: "b", failWith: grpc.status.CANCELLED })).value).toMatchObject({ calls: 2 });
+    const notRetried = await unary(plain, "Flaky", { id: "c", failWith: grpc.status.INVALID_ARGUMENT });
+    expect([notRetried.error?.code, notRetried.error?.details]).toEqual([grpc.status.INVALID_ARGUMENT, "try again"]);
+    expect(flakyCalls.get("c")).toBe(1);
+    // Over 64 KB the body is not kept: the failure reaches the client.
+    const big = await unary(plain, "Flaky", { id: "d", failWith: grpc.status.UNAVAILABLE, payload: "y".repeat(100_000) });
+    expect([big.error?.code, flakyCalls.get("d")]).toEqual([grpc.status.UNAVAILABLE, 1]);
   });
 
   it("a client deadline ends the call (the gateway passes grpc-timeout and gives up with the client)", async () => {

@@ -10,7 +10,7 @@ import { classifyUpstreamError, errorBody, flagIndex, GatewayErrors, type Gatewa
 import type { HostState } from "../upstream/host-state.ts";
 import { LOCAL_FAILURE, recordOutcome } from "../upstream/outlier-detector.ts";
 import {
-  backoffMs, budgetAllows, Failure, failureRetriable, MAX_REPLAY_BODY_BYTES, methodRetriable, statusRetriable,
+  backoffMs, budgetAllows, Failure, failureRetriable, grpcStatusRetriable, MAX_REPLAY_BODY_BYTES, methodRetriable, statusRetriable,
 } from "../upstream/retry-decision.ts";
 import type { AccessLog } from "./access-log.ts";
 import {
@@ -25,7 +25,7 @@ import { isGrpcRequest, sendGrpcLocalReply } from "../grpc-local-reply.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
-import { streamedBody } from "./streamed-body.ts";
+import { BodyCopy, streamedBody } from "./streamed-body.ts";
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
@@ -105,8 +105,10 @@ interface Exchange {
   state: ProxyState | null;
   /** Key hash for consistent hashing (0 when the balancer doesn't hash). */
   hash: number;
-  /** Request body: null (none), a buffer (replayable) or a stream (one try only). */
+  /** Request body: null (none), a buffer (replayable) or a stream (one try only, unless bodyCopy). */
   body: Buffer | Readable | null;
+  /** A gRPC call's streamed body, kept for a retry (null: not kept). */
+  bodyCopy: BodyCopy | null;
   /** Retry policy when this request may be tried again at all. */
   retry: CompiledRetryPolicy | null;
   retries: number;
@@ -339,12 +341,14 @@ const ABORTED = new H1Error("UND_ERR_ABORTED", "request aborted");
 function mayRetry(ex: Exchange): boolean {
   const policy = ex.retry;
   if (policy === null || ex.retries >= policy.attempts || ex.res.destroyed) return false;
+  if (ex.bodyCopy !== null && !ex.bodyCopy.usable) return false;
   if (Date.now() + policy.backoffMs >= ex.deadline) return false;
   return budgetAllows(ex.runtime.cluster, ex.dest.retryBudget);
 }
 
 function scheduleRetry(ex: Exchange): void {
   ex.retries++;
+  if (ex.bodyCopy !== null) ex.body = ex.bodyCopy.whole();
   if (!ex.retrying) { ex.retrying = true; ex.runtime.cluster.retryBegin(); }
   const delay = backoffMs(ex.retry!.backoffMs, ex.retries);
   ex.backoffTimer = setTimeout(attempt, Math.min(delay, Math.max(0, ex.deadline - Date.now() - 1)), ex);
@@ -356,13 +360,13 @@ function discard(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void { 
  * A response head arrived: outlier accounting and the retry decision. -1 when the response is
  * thrown away because another try follows; otherwise the flag it is relayed with.
  */
-function acceptHead(ex: Exchange, status: number): number {
+function acceptHead(ex: Exchange, status: number, grpcStatus = -1): number {
   ex.attemptStatus = status;
   if (ex.tryTimer !== null) { clearTimeout(ex.tryTimer); ex.tryTimer = null; }
   const od = ex.dest.outlier;
   if (od !== null && recordOutcome(od, ex.host!, ex.runtime.balancer.hosts, ex.runtime.cluster, status, wallClock())) ex.runtime.ejections[ex.targetIndex]!.count++;
   let flag = FLAG_NONE;
-  if (ex.retry !== null && statusRetriable(ex.retry, status)) {
+  if (ex.retry !== null && (statusRetriable(ex.retry, status) || grpcStatusRetriable(ex.retry, grpcStatus))) {
     if (mayRetry(ex)) {
       ex.discarding = true;
       return -1;
@@ -436,7 +440,9 @@ function onH1Done(e: unknown, err: Error | null): void {
 
 function onH2Headers(e: unknown, status: number, headers: IncomingHttpHeaders2): Writable | null {
   const ex = e as Exchange;
-  const flag = acceptHead(ex, status);
+  // A Trailers-Only answer carries the call's gRPC status in its headers: retry conditions apply to it.
+  const grpcStatus = headers["grpc-status"];
+  const flag = acceptHead(ex, status, grpcStatus === undefined ? -1 : Number(grpcStatus));
   if (flag < 0) return null;
   return relayHead(ex, status, h2ResponseHeaders(headers), flag, contentLength(headers as Record<string, string | string[] | undefined>));
 }
@@ -626,7 +632,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
       h2: null, h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, proxy: state, state: null, hash: 0,
-      body: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
+      body: null, bodyCopy: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
       trace, attemptSpan: null, attemptStatus: 0,
@@ -714,14 +720,16 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   }
 
   const policy = dest.retry;
-  const retriable = policy !== null && methodRetriable(policy, method);
+  // gRPC calls are all POST: they take the policy's gRPC side (its gRPC statuses, and what was never processed).
+  const grpcPolicy = policy !== null && policy.grpc !== null && isGrpcRequest(req.headers) ? policy.grpc : null;
+  const retry = policy !== null && methodRetriable(policy, method) ? policy : grpcPolicy;
   const limit = match.route.maxBodyBytes;
   if (limit !== null && hasBody(req) && Number(req.headers["content-length"] ?? 0) > limit) {
     // Refused from the declared length, before reading or sending any of it.
     return fail(ex, GatewayErrors.PAYLOAD_TOO_LARGE);
   }
   if (!hasBody(req)) {
-    ex.retry = retriable ? policy : null;
+    ex.retry = retry;
     return attempt(ex);
   }
   const length = req.headers["transfer-encoding"] === undefined ? Number(req.headers["content-length"]) : NaN;
@@ -729,11 +737,17 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
     // A small body with a known length is read whole first (as nginx buffers request bodies):
     // it can then be tried again, copied to a mirror, and sent over the lean upstream client in
     // one write instead of streamed through undici, which costs about twice the CPU per request.
-    ex.retry = retriable ? policy : null;
+    ex.retry = retry;
     return bufferThenSend(ex, length);
   }
-  // A streamed body can be sent once only: no retries for this request.
-  ex.body = streamedBody(req, limit, ex);
+  // A streamed body can be sent once only: no retries for this request. Unless it is a gRPC
+  // call's: a unary call's body is small and whole by the time its status comes back, so a copy
+  // of up to 64 KB is kept while it streams (as Envoy buffers for retries), and a retry sends it.
+  if (grpcPolicy !== null) {
+    ex.retry = grpcPolicy;
+    ex.bodyCopy = new BodyCopy(MAX_REPLAY_BODY_BYTES);
+  }
+  ex.body = streamedBody(req, limit, ex, ex.bodyCopy);
   attempt(ex);
 }
 

@@ -13,7 +13,7 @@ import { Transform, type TransformCallback } from "node:stream";
  * `state.bodyTooLarge` tells the proxy to answer 413 (when it still can). For bodies without a
  * Content-Length the gateway states; those with one are refused up front.
  */
-export function streamedBody(req: IncomingMessage, limit: number | null, state: { bodyTooLarge: boolean }): Transform {
+export function streamedBody(req: IncomingMessage, limit: number | null, state: { bodyTooLarge: boolean }, copy: BodyCopy | null = null): Transform {
   const max = limit ?? Infinity;
   let seen = 0;
   const body = new Transform({
@@ -24,7 +24,12 @@ export function streamedBody(req: IncomingMessage, limit: number | null, state: 
         cb(new Error("request body over the route's limit"));
         return;
       }
+      copy?.add(chunk);
       cb(null, chunk);
+    },
+    flush(cb: TransformCallback) {
+      if (copy !== null) copy.complete = true;
+      cb();
     },
   });
   req.on("error", (e) => body.destroy(e));
@@ -34,4 +39,41 @@ export function streamedBody(req: IncomingMessage, limit: number | null, state: 
     req.resume();
   });
   return req.pipe(body);
+}
+
+/**
+ * A copy of a streamed body kept while it streams, up to `max` bytes, so that it can be sent again
+ * once it has arrived whole (a gRPC call's retry). Past `max` it is dropped and stays unusable.
+ */
+export class BodyCopy {
+  complete = false;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private overflow = false;
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  /** Whole and within the limit: whole() can be sent. */
+  get usable(): boolean {
+    return this.complete && !this.overflow;
+  }
+
+  add(chunk: Buffer): void {
+    if (this.overflow) return;
+    this.size += chunk.length;
+    if (this.size > this.max) {
+      this.overflow = true;
+      this.chunks = [];
+      return;
+    }
+    // Copied: a reader may hand out views of a buffer it reuses.
+    this.chunks.push(Buffer.from(chunk));
+  }
+
+  whole(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
 }
