@@ -721,7 +721,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
 
   const policy = dest.retry;
   // gRPC calls are all POST: they take the policy's gRPC side (its gRPC statuses, and what was never processed).
-  const grpcPolicy = policy !== null && policy.grpc !== null && isGrpcRequest(req.headers) ? policy.grpc : null;
+  const grpcPolicy = policy !== null && policy.grpc !== null && method === "POST" && isGrpcRequest(req.headers) ? policy.grpc : null;
   const retry = policy !== null && methodRetriable(policy, method) ? policy : grpcPolicy;
   const limit = match.route.maxBodyBytes;
   if (limit !== null && hasBody(req) && Number(req.headers["content-length"] ?? 0) > limit) {
