@@ -11,10 +11,10 @@ describe("gRPC local replies", () => {
     expect(encodeGrpcMessage("100% sure: café\n")).toBe("100%25 sure: caf%C3%A9%0A");
   });
 
-  it("knows gRPC calls by content-type, gRPC-Web excluded", () => {
+  it("knows gRPC and gRPC-Web calls by content-type", () => {
     expect(isGrpcRequest({ "content-type": "application/grpc" })).toBe(true);
     expect(isGrpcRequest({ "content-type": "application/grpc+proto" })).toBe(true);
-    expect(isGrpcRequest({ "content-type": "application/grpc-web+proto" })).toBe(false);
+    expect(isGrpcRequest({ "content-type": "application/grpc-web-text" })).toBe(true);
     expect(isGrpcRequest({ "content-type": "application/json" })).toBe(false);
     expect(isGrpcRequest({})).toBe(false);
   });

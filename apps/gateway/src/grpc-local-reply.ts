@@ -10,10 +10,16 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "n
 /** gRPC status codes used here (grpc/doc/statuscodes.md). */
 const UNKNOWN = 2, PERMISSION_DENIED = 7, UNIMPLEMENTED = 12, INTERNAL = 13, UNAVAILABLE = 14, UNAUTHENTICATED = 16;
 
-/** A gRPC call: content-type application/grpc or application/grpc+proto, +json … (gRPC-Web excluded: its errors go in the body). */
+/** A gRPC or gRPC-Web call: content-type application/grpc, application/grpc+proto, application/grpc-web-text … */
 export function isGrpcRequest(headers: IncomingHttpHeaders): boolean {
   const type = headers["content-type"];
-  return typeof type === "string" && type.startsWith("application/grpc") && !type.startsWith("application/grpc-web");
+  return typeof type === "string" && type.startsWith("application/grpc");
+}
+
+/** The content-type of a local reply to a gRPC(-Web) call: the client's kind (gRPC-Web takes a status in the head too). */
+function replyContentType(requestType: string | string[] | undefined): string {
+  if (typeof requestType !== "string" || !requestType.startsWith("application/grpc-web")) return "application/grpc";
+  return requestType.startsWith("application/grpc-web-text") ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
 }
 
 /** The gRPC status for an HTTP status, by the gRPC spec's mapping (doc/http-grpc-status-mapping.md), as Envoy uses it. */
@@ -37,11 +43,14 @@ export function encodeGrpcMessage(message: string): string {
   return out;
 }
 
-/** Writes the Trailers-Only answer for a refusal the gateway would have sent as `httpStatus`; `headers`: the flag and the like. */
-export function sendGrpcLocalReply(res: ServerResponse, httpStatus: number, message: string, headers: OutgoingHttpHeaders): void {
+/**
+ * Writes the Trailers-Only answer for a refusal the gateway would have sent as `httpStatus`;
+ * `headers`: the flag and the like; `requestType`: the call's content-type.
+ */
+export function sendGrpcLocalReply(res: ServerResponse, httpStatus: number, message: string, headers: OutgoingHttpHeaders, requestType: string | undefined): void {
   res.writeHead(200, {
     ...headers,
-    "content-type": "application/grpc",
+    "content-type": replyContentType(requestType),
     "grpc-status": String(grpcStatusFor(httpStatus)),
     "grpc-message": encodeGrpcMessage(message),
   });

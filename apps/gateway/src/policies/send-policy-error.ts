@@ -33,7 +33,7 @@ export function sendPolicyError(pr: PolicyRequest, error: PolicyError, extra: st
     const headers: OutgoingHttpHeaders = { [FLAG_HEADER]: error.flag };
     appendPairs(headers, pr.responseHeaders);
     appendPairs(headers, extra);
-    return sendGrpcLocalReply(res, error.status, message, headers);
+    return sendGrpcLocalReply(res, error.status, message, headers, pr.req.headers["content-type"]);
   }
   const body = policyErrorBody(error.code, message);
   const headers: OutgoingHttpHeaders = { "content-type": "application/json", "content-length": body.length, [FLAG_HEADER]: error.flag };

@@ -171,6 +171,51 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
     expect([big.error?.code, flakyCalls.get("d")]).toEqual([grpc.status.UNAVAILABLE, 1]);
   });
 
+  it("gRPC-Web over HTTP/1.1, binary and text: translated to gRPC for the upstream and back, trailers as the last frame", async () => {
+    const frame = (flag: number, data: Buffer) => {
+      const f = Buffer.alloc(5 + data.length);
+      f[0] = flag;
+      f.writeUInt32BE(data.length, 1);
+      data.copy(f, 5);
+      return f;
+    };
+    const frames = (body: Buffer) => {
+      const out: { flag: number; text: string }[] = [];
+      for (let i = 0; i < body.length;) {
+        const length = body.readUInt32BE(i + 1);
+        out.push({ flag: body[i]!, text: body.subarray(i + 5, i + 5 + length).toString() });
+        i += 5 + length;
+      }
+      return out;
+    };
+    const call = async (path: string, message: unknown, text: boolean) => {
+      const body = frame(0, Buffer.from(JSON.stringify(message)));
+      const res = await pushed.client.request({
+        path, method: "POST",
+        headers: { "content-type": text ? "application/grpc-web-text" : "application/grpc-web+proto", "x-grpc-web": "1", accept: "application/grpc-web" },
+        body: text ? body.toString("base64") : body,
+      });
+      const raw = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, headers: res.headers, frames: frames(text ? Buffer.from(raw.toString(), "base64") : raw) };
+    };
+    for (const text of [false, true]) {
+      const ok = await call("/demo.Greeter/SayHello", { name: text ? "text" : "binary" }, text);
+      expect(ok.status).toBe(200);
+      expect(ok.headers["content-type"]).toBe(text ? "application/grpc-web-text+proto" : "application/grpc-web+proto");
+      expect(ok.frames[0]).toEqual({ flag: 0, text: JSON.stringify({ message: `hello ${text ? "text" : "binary"}`, user: null, forwardedFor: "127.0.0.1" }) });
+      expect(ok.frames[1]!.flag).toBe(0x80);
+      expect(ok.frames[1]!.text).toMatch(/^grpc-status:0\r\n/);
+      expect(ok.frames).toHaveLength(2);
+    }
+    // An upstream's Trailers-Only error and the gateway's own refusal: the status in the head.
+    const failed = await call("/demo.Greeter/Fail", {}, false);
+    // grpc-message is percent-encoded (grpc-js encodes spaces too).
+    expect([failed.status, failed.headers["grpc-status"], decodeURIComponent(String(failed.headers["grpc-message"])), failed.headers["content-type"]])
+      .toEqual([200, "5", "no such greeting", "application/grpc-web+proto"]);
+    const noRoute = await call("/nowhere.Service/Ping", {}, true);
+    expect([noRoute.headers["grpc-status"], noRoute.headers["x-switchyard-flag"], noRoute.headers["content-type"]]).toEqual(["12", "NR", "application/grpc-web-text+proto"]);
+  });
+
   it("a client deadline ends the call (the gateway passes grpc-timeout and gives up with the client)", async () => {
     const started = performance.now();
     const { error } = await unary(plain, "Slow", {}, new grpc.Metadata(), { deadline: Date.now() + 200 });

@@ -26,6 +26,9 @@ import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { BodyCopy, streamedBody } from "./streamed-body.ts";
+import {
+  clientGrpcWebContentType, decodeGrpcWebText, GRPC_WEB_NONE, GRPC_WEB_TEXT, grpcWebMode, grpcWebResponseBody, grpcWebTextDecoder, upstreamGrpcContentType,
+} from "./grpc-web.ts";
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
@@ -109,6 +112,10 @@ interface Exchange {
   body: Buffer | Readable | null;
   /** A gRPC call's streamed body, kept for a retry (null: not kept). */
   bodyCopy: BodyCopy | null;
+  /** gRPC-Web to an HTTP/2 destination: translated both ways (GRPC_WEB_*); 0: not. */
+  grpcWeb: number;
+  /** The upstream's trailers of a gRPC-Web call, for the body's last frame. */
+  grpcWebTrailers: Record<string, string | string[] | undefined> | null;
   /** Retry policy when this request may be tried again at all. */
   retry: CompiledRetryPolicy | null;
   retries: number;
@@ -162,7 +169,7 @@ function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, sl
   }
   if (isGrpcRequest(ctx.req.headers)) {
     recordRequest(ctx, slot, error.status, flagIndex(error.flag), 0);
-    return sendGrpcLocalReply(res, error.status, message ?? error.message, { [FLAG_HEADER]: error.flag });
+    return sendGrpcLocalReply(res, error.status, message ?? error.message, { [FLAG_HEADER]: error.flag }, ctx.req.headers["content-type"]);
   }
   const body = errorBody(error, message);
   recordRequest(ctx, slot, error.status, flagIndex(error.flag), body.length);
@@ -268,6 +275,11 @@ function send(ex: Exchange): void {
     headers = upstreamRequestHeaders(ex.req.headers, { remoteAddress: ex.peerIp, authority, trustedPeer: ex.peerTrusted, secure: ex.secure });
     if (rule.requestHeaders !== null) applyHeaderOps(headers, rule.requestHeaders);
     ex.upstreamHeaders = headers;
+    if (ex.grpcWeb !== GRPC_WEB_NONE) {
+      headers["content-type"] = upstreamGrpcContentType(ex.req.headers["content-type"]);
+      // The text form's length is of its base64; HTTP/2 frames the decoded body by itself.
+      if (ex.grpcWeb === GRPC_WEB_TEXT) delete headers["content-length"];
+    }
     ex.requestId = headers["x-request-id"] as string;
     if (ex.policy !== null) applyUpstreamPolicies(ex.policy, headers);
   } else {
@@ -278,6 +290,11 @@ function send(ex: Exchange): void {
   const h2 = runtime.h2[index] ?? null;
   if (h2 !== null && ex.method !== "CONNECT") {
     const te = ex.req.headers.te;
+    if (ex.grpcWeb !== GRPC_WEB_NONE) {
+      const h2Body = ex.grpcWeb === GRPC_WEB_TEXT && body !== null ? (Buffer.isBuffer(body) ? decodeGrpcWebText(body) : body.pipe(grpcWebTextDecoder())) : body;
+      ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, true), h2Body, tryMs);
+      return;
+    }
     ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, te !== undefined && te.includes("trailers")), body, tryMs);
     return;
   }
@@ -444,13 +461,30 @@ function onH2Headers(e: unknown, status: number, headers: IncomingHttpHeaders2):
   const grpcStatus = headers["grpc-status"];
   const flag = acceptHead(ex, status, grpcStatus === undefined ? -1 : Number(grpcStatus));
   if (flag < 0) return null;
+  if (ex.grpcWeb !== GRPC_WEB_NONE) return relayGrpcWeb(ex, status, headers, flag);
   return relayHead(ex, status, h2ResponseHeaders(headers), flag, contentLength(headers as Record<string, string | string[] | undefined>));
+}
+
+/** A gRPC-Web call's answer: its content-type, no length (the trailers become a last body frame), the body translated. */
+function relayGrpcWeb(ex: Exchange, status: number, headers: IncomingHttpHeaders2, flag: number): Writable {
+  const out = h2ResponseHeaders(headers);
+  out["content-type"] = clientGrpcWebContentType(ex.grpcWeb, headers["content-type"]);
+  delete out["content-length"];
+  const sink = relayHead(ex, status, out, flag, 0);
+  const body = grpcWebResponseBody(ex.grpcWeb, () => ex.grpcWebTrailers);
+  body.pipe(sink);
+  return body;
 }
 
 /** Upstream trailers (gRPC status) go on to the client when its response is chunked. */
 function onH2Trailers(e: unknown, trailers: IncomingHttpHeaders2): void {
   const ex = e as Exchange;
   if (!ex.relayed || ex.res.destroyed) return;
+  if (ex.grpcWeb !== GRPC_WEB_NONE) {
+    // Written by the body's end, after every data frame still on its way.
+    ex.grpcWebTrailers = h2ResponseHeaders(trailers) as Record<string, string | string[]>;
+    return;
+  }
   try {
     ex.res.addTrailers(h2ResponseHeaders(trailers) as Record<string, string>);
   } catch {
@@ -632,7 +666,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
       h2: null, h1Conn: null, h1Pool: null, h1Head: "", h1Body: null, h1NoBody: false,
       req, res, accessLog, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", upstreamHeaders: null,
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, proxy: state, state: null, hash: 0,
-      body: null, bodyCopy: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
+      body: null, bodyCopy: null, grpcWeb: GRPC_WEB_NONE, grpcWebTrailers: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
       tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
       trace, attemptSpan: null, attemptStatus: 0,
@@ -701,6 +735,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   const runtime = rt.destinations[dest.id]!;
   ex.dest = dest;
   ex.runtime = runtime;
+  if (dest.pool.http2) ex.grpcWeb = grpcWebMode(req.headers);
   ex.slot = runtime.slot;
   ex.path = upstreamPath(match.route, rule, path) + rawQuery;
   if (dest.hashKey !== null) ex.hash = requestHash(dest.hashKey, req, ex.clientIp, rawQuery);
