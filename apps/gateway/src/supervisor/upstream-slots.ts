@@ -2,7 +2,7 @@ import type { GatewayConfig } from "@switchyard/config";
 import { targetOrigin } from "@switchyard/routing";
 import type { Logger } from "../log.ts";
 import {
-  C_ACTIVE, C_LOCK, C_RETRIES, createUpstreamShared, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE,
+  C_ACTIVE, C_LOCK, C_RETRIES, createUpstreamShared, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE, TARGET_TALLIED,
   UpstreamMemory, type UpstreamSharedInit, type UpstreamSlotMap,
 } from "../upstream/upstream-memory.ts";
 
@@ -77,11 +77,10 @@ export class UpstreamSlots {
     }
     for (let s = 0; s < this.targetCount; s++) {
       const at = m.targetAt(s), t = base + m.targetTallyAt(s);
-      if (tally[t] !== 0) Atomics.sub(i32, at + T_ACTIVE, tally[t]!);
-      if (tally[t + 1] !== 0) Atomics.sub(i32, at + T_QUEUED, tally[t + 1]!);
-      if (tally[t + 2] !== 0) Atomics.sub(i32, at + T_H2_SESSIONS, tally[t + 2]!);
-      if (tally[t + 3] !== 0) Atomics.sub(i32, at + T_H2_QUEUED, tally[t + 3]!);
-      tally.fill(0, t, t + 4);
+      for (let k = 0; k < TARGET_TALLIED.length; k++) {
+        if (tally[t + k] !== 0) Atomics.sub(i32, at + TARGET_TALLIED[k]!, tally[t + k]!);
+        tally[t + k] = 0;
+      }
       Atomics.compareExchange(i32, at + T_STATE, STATE_EJECTING + worker, STATE_IN_SERVICE);
       Atomics.notify(i32, at + T_ACTIVE);
     }

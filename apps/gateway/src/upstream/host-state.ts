@@ -1,7 +1,8 @@
 import type { CompiledOutlierDetection } from "@switchyard/routing";
 import {
   B_SINCE, B_UNTIL, STATE_EJECTED, STATE_EJECTING, STATE_IN_SERVICE, T_ACTIVE, T_CONSECUTIVE_5XX, T_CONSECUTIVE_GATEWAY,
-  T_EJECTIONS, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE, incrementBelow, type UpstreamMemory,
+  T_EJECTIONS, T_H2_QUEUED, T_H2_SESSIONS, T_QUEUED, T_STATE, TALLY_ACTIVE, TALLY_H2_QUEUED, TALLY_H2_SESSIONS, TALLY_QUEUED,
+  incrementBelow, type UpstreamMemory,
 } from "./upstream-memory.ts";
 import { SlotRegistry } from "./slot-registry.ts";
 
@@ -56,17 +57,27 @@ export class HostState {
     return Atomics.load(this.i32, this.at + T_ACTIVE) + Atomics.load(this.i32, this.at + T_QUEUED);
   }
 
+  /** Adds one to shared counter `field` unless it holds `max` already, and to this worker's tally of it. */
+  private take(field: number, tallyField: number, max: number): boolean {
+    if (!incrementBelow(this.i32, this.at + field, max)) return false;
+    this.tally[this.tallyAt + tallyField]!++;
+    return true;
+  }
+
+  /** Gives back one of shared counter `field` this worker took. */
+  private give(field: number, tallyField: number): void {
+    Atomics.sub(this.i32, this.at + field, 1);
+    this.tally[this.tallyAt + tallyField]!--;
+  }
+
   /** Takes a connection permit unless `max` requests are on this host's connections process-wide. */
   tryAcquire(max: number): boolean {
-    if (!incrementBelow(this.i32, this.at + T_ACTIVE, max)) return false;
-    this.tally[this.tallyAt]!++;
-    return true;
+    return this.take(T_ACTIVE, TALLY_ACTIVE, max);
   }
 
   /** A permit without a limit (WebSocket handshakes are counted, never refused). */
   begin(): void {
-    Atomics.add(this.i32, this.at + T_ACTIVE, 1);
-    this.tally[this.tallyAt]!++;
+    this.take(T_ACTIVE, TALLY_ACTIVE, Infinity);
   }
 
   /**
@@ -79,8 +90,7 @@ export class HostState {
       this.unqueue(0, true);
       return;
     }
-    Atomics.sub(i32, this.at + T_ACTIVE, 1);
-    this.tally[this.tallyAt]!--;
+    this.give(T_ACTIVE, TALLY_ACTIVE);
     if (Atomics.load(i32, this.at + T_QUEUED) > 0) Atomics.notify(i32, this.at + T_ACTIVE);
   }
 
@@ -89,15 +99,7 @@ export class HostState {
    * runs once it holds a permit (from a release or a wake-up, never inside this call). False: overflow.
    */
   enqueue(waiter: object, maxConnections: number, maxPending: number, start: StartWaiter): boolean {
-    const i32 = this.i32, i = this.at + T_QUEUED;
-    let v = Atomics.load(i32, i);
-    for (;;) {
-      if (v >= maxPending) return false;
-      const seen = Atomics.compareExchange(i32, i, v, v + 1);
-      if (seen === v) break;
-      v = seen;
-    }
-    this.tally[this.tallyAt + 1]!++;
+    if (!this.take(T_QUEUED, TALLY_QUEUED, maxPending)) return false;
     this.waiters.push(waiter);
     this.waiterMax.push(maxConnections);
     this.waiterStart.push(start);
@@ -120,8 +122,7 @@ export class HostState {
     this.waiters.splice(k, 1);
     this.waiterMax.splice(k, 1);
     this.waiterStart.splice(k, 1);
-    Atomics.sub(this.i32, this.at + T_QUEUED, 1);
-    this.tally[this.tallyAt + 1]!--;
+    this.give(T_QUEUED, TALLY_QUEUED);
     if (start) run(waiter);
   }
 
@@ -148,27 +149,20 @@ export class HostState {
    * sessionClosed() once it has closed.
    */
   tryOpenSession(max: number, alone: boolean): boolean {
-    if (alone) Atomics.add(this.i32, this.at + T_H2_SESSIONS, 1);
-    else if (!incrementBelow(this.i32, this.at + T_H2_SESSIONS, max)) return false;
-    this.tally[this.tallyAt + 2]!++;
-    return true;
+    return this.take(T_H2_SESSIONS, TALLY_H2_SESSIONS, alone ? Infinity : max);
   }
 
   sessionClosed(): void {
-    Atomics.sub(this.i32, this.at + T_H2_SESSIONS, 1);
-    this.tally[this.tallyAt + 2]!--;
+    this.give(T_H2_SESSIONS, TALLY_H2_SESSIONS);
   }
 
   /** Takes a place among the requests waiting for a free HTTP/2 stream, unless `max` wait process-wide. */
   tryWaitForStream(max: number): boolean {
-    if (!incrementBelow(this.i32, this.at + T_H2_QUEUED, max)) return false;
-    this.tally[this.tallyAt + 3]!++;
-    return true;
+    return this.take(T_H2_QUEUED, TALLY_H2_QUEUED, max);
   }
 
   streamWaitEnded(): void {
-    Atomics.sub(this.i32, this.at + T_H2_QUEUED, 1);
-    this.tally[this.tallyAt + 3]!--;
+    this.give(T_H2_QUEUED, TALLY_H2_QUEUED);
   }
 
   /** Ejected right now; an ejection whose time is over ends here (lazily, no timers). */

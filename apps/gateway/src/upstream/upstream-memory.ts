@@ -41,11 +41,12 @@ export const B_UNTIL = 0;
 export const B_SINCE = 1;
 export const B_FIELDS = 2;
 
-/**
- * Tally fields per cluster (C_ACTIVE, C_RETRIES, two unused) and per target (T_ACTIVE, T_QUEUED,
- * T_H2_SESSIONS, T_H2_QUEUED), in that order.
- */
+/** Tally fields per cluster (C_ACTIVE, C_RETRIES, two unused) and per target (TARGET_TALLIED). */
 export const TALLY_FIELDS = 4;
+/** A target's tally fields: the worker's share of T_ACTIVE, T_QUEUED, T_H2_SESSIONS and T_H2_QUEUED. */
+export const TALLY_ACTIVE = 0, TALLY_QUEUED = 1, TALLY_H2_SESSIONS = 2, TALLY_H2_QUEUED = 3;
+/** The target counter each tally field counts a share of, by tally field (what a crashed worker's share is taken out of). */
+export const TARGET_TALLIED: readonly number[] = [T_ACTIVE, T_QUEUED, T_H2_SESSIONS, T_H2_QUEUED];
 
 export const STATE_IN_SERVICE = 0;
 export const STATE_EJECTED = 1;
