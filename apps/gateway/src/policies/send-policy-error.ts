@@ -29,16 +29,14 @@ export function sendPolicyError(pr: PolicyRequest, error: PolicyError, extra: st
   pr.counted(error.status, error.flag);
   const res = pr.res;
   if (res.headersSent || res.destroyed) return;
-  if (isGrpcRequest(pr.req.headers)) {
-    const headers: OutgoingHttpHeaders = { [FLAG_HEADER]: error.flag };
-    appendPairs(headers, pr.responseHeaders);
-    appendPairs(headers, extra);
-    return sendGrpcLocalReply(res, error.status, message, headers, pr.req.headers["content-type"]);
-  }
-  const body = policyErrorBody(error.code, message);
-  const headers: OutgoingHttpHeaders = { "content-type": "application/json", "content-length": body.length, [FLAG_HEADER]: error.flag };
+  // A gRPC call gets its error as a gRPC status, with the same headers and no body.
+  const body = isGrpcRequest(pr.req.headers) ? null : policyErrorBody(error.code, message);
+  const headers: OutgoingHttpHeaders = body === null
+    ? { [FLAG_HEADER]: error.flag }
+    : { "content-type": "application/json", "content-length": body.length, [FLAG_HEADER]: error.flag };
   appendPairs(headers, pr.responseHeaders);
   appendPairs(headers, extra);
+  if (body === null) return sendGrpcLocalReply(res, error.status, message, headers, pr.req.headers["content-type"]);
   res.writeHead(error.status, headers);
   res.end(pr.req.method === "HEAD" ? undefined : body);
 }
