@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { clientGrpcWebContentType, GRPC_WEB_NONE, grpcWebMode } from "./grpc-web.ts";
 
 /**
  * Answers the gateway makes itself (no route, overflow, no healthy upstream, timeouts, auth and
@@ -17,9 +18,9 @@ export function isGrpcRequest(headers: IncomingHttpHeaders): boolean {
 }
 
 /** The content-type of a local reply to a gRPC(-Web) call: the client's kind (gRPC-Web takes a status in the head too). */
-function replyContentType(requestType: string | string[] | undefined): string {
-  if (typeof requestType !== "string" || !requestType.startsWith("application/grpc-web")) return "application/grpc";
-  return requestType.startsWith("application/grpc-web-text") ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
+function replyContentType(requestType: string | undefined): string {
+  const web = grpcWebMode(requestType);
+  return web === GRPC_WEB_NONE ? "application/grpc" : clientGrpcWebContentType(web, undefined);
 }
 
 /** The gRPC status for an HTTP status, by the gRPC spec's mapping (doc/http-grpc-status-mapping.md), as Envoy uses it. */

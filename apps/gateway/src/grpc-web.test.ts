@@ -12,8 +12,8 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 describe("gRPC-Web translation", () => {
   it("content types both ways, the message format kept", () => {
-    expect([grpcWebMode({ "content-type": "application/grpc-web" }), grpcWebMode({ "content-type": "application/grpc-web-text+proto" }), grpcWebMode({ "content-type": "application/grpc" })])
-      .toEqual([GRPC_WEB_BINARY, GRPC_WEB_TEXT, 0]);
+    expect([grpcWebMode("application/grpc-web"), grpcWebMode("application/grpc-web-text+proto"), grpcWebMode("application/grpc"), grpcWebMode(undefined)])
+      .toEqual([GRPC_WEB_BINARY, GRPC_WEB_TEXT, 0, 0]);
     expect(upstreamGrpcContentType("application/grpc-web+proto")).toBe("application/grpc");
     expect(upstreamGrpcContentType("application/grpc-web-text+json")).toBe("application/grpc+json");
     expect(clientGrpcWebContentType(GRPC_WEB_TEXT, "application/grpc")).toBe("application/grpc-web-text+proto");

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 
 /**
@@ -14,8 +13,7 @@ export const GRPC_WEB_BINARY = 1;
 export const GRPC_WEB_TEXT = 2;
 
 /** The gRPC-Web form of a request by its content-type. */
-export function grpcWebMode(headers: IncomingHttpHeaders): number {
-  const type = headers["content-type"];
+export function grpcWebMode(type: string | string[] | undefined): number {
   if (typeof type !== "string" || !type.startsWith("application/grpc-web")) return GRPC_WEB_NONE;
   return type.startsWith("application/grpc-web-text") ? GRPC_WEB_TEXT : GRPC_WEB_BINARY;
 }

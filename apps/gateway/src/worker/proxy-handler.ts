@@ -28,7 +28,7 @@ import { clientAddress, plainIp } from "@switchyard/config/client-address";
 import { BodyCopy, streamedBody } from "./streamed-body.ts";
 import {
   clientGrpcWebContentType, decodeGrpcWebText, GRPC_WEB_NONE, GRPC_WEB_TEXT, grpcWebMode, grpcWebResponseBody, grpcWebTextDecoder, upstreamGrpcContentType,
-} from "./grpc-web.ts";
+} from "../grpc-web.ts";
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
@@ -290,12 +290,10 @@ function send(ex: Exchange): void {
   const h2 = runtime.h2[index] ?? null;
   if (h2 !== null && ex.method !== "CONNECT") {
     const te = ex.req.headers.te;
-    if (ex.grpcWeb !== GRPC_WEB_NONE) {
-      const h2Body = ex.grpcWeb === GRPC_WEB_TEXT && body !== null ? (Buffer.isBuffer(body) ? decodeGrpcWebText(body) : body.pipe(grpcWebTextDecoder())) : body;
-      ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, true), h2Body, tryMs);
-      return;
-    }
-    ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, te !== undefined && te.includes("trailers")), body, tryMs);
+    // gRPC-Web: gRPC needs te: trailers; the text form's body is base64.
+    const teTrailers = ex.grpcWeb !== GRPC_WEB_NONE || (te !== undefined && te.includes("trailers"));
+    const h2Body = ex.grpcWeb === GRPC_WEB_TEXT && body !== null ? (Buffer.isBuffer(body) ? decodeGrpcWebText(body) : body.pipe(grpcWebTextDecoder())) : body;
+    ex.h2 = h2.dispatch(ex, toH2Headers(ex.method, ex.path, headers, teTrailers), h2Body, tryMs);
     return;
   }
   const h1 = runtime.h1[index] ?? null;
@@ -735,7 +733,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   const runtime = rt.destinations[dest.id]!;
   ex.dest = dest;
   ex.runtime = runtime;
-  if (dest.pool.http2) ex.grpcWeb = grpcWebMode(req.headers);
+  if (dest.pool.http2) ex.grpcWeb = grpcWebMode(req.headers["content-type"]);
   ex.slot = runtime.slot;
   ex.path = upstreamPath(match.route, rule, path) + rawQuery;
   if (dest.hashKey !== null) ex.hash = requestHash(dest.hashKey, req, ex.clientIp, rawQuery);
