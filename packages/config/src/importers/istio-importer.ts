@@ -200,11 +200,15 @@ function blockToRuleMatch(block: Doc, where: string, warnings: string[]): RuleMa
 const HTTP_PROTOCOLS = new Set(["HTTP", "HTTP2", "GRPC", "GRPC-WEB"]);
 const H2_PROTOCOLS = new Set(["HTTP2", "GRPC"]);
 
+/** Port name prefixes Istio's protocol selection knows (grpc-web is the one with a "-" in it). */
+const NAMED_PROTOCOLS = new Set(["HTTP", "HTTP2", "GRPC", "HTTPS", "TCP", "TLS", "MONGO", "MYSQL", "REDIS", "UDP"]);
+
 /** A port's protocol (Istio protocol selection): `protocol`, else the name's prefix before "-" (`grpc-api` → GRPC), else HTTP. */
 function portProtocol(port: Doc): string {
   const explicit = asString(port.protocol);
   if (explicit) return explicit.toUpperCase();
-  const prefix = (asString(port.name) ?? "").split("-")[0]!.toUpperCase();
-  return prefix === "GRPC" && (asString(port.name) ?? "").toLowerCase().startsWith("grpc-web") ? "GRPC-WEB"
-    : ["HTTP", "HTTP2", "GRPC", "HTTPS", "TCP", "TLS", "MONGO", "MYSQL", "REDIS", "UDP"].includes(prefix) ? prefix : "HTTP";
+  const name = (asString(port.name) ?? "").toUpperCase();
+  if (name.startsWith("GRPC-WEB")) return "GRPC-WEB";
+  const prefix = name.split("-")[0]!;
+  return NAMED_PROTOCOLS.has(prefix) ? prefix : "HTTP";
 }
