@@ -2,16 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../yaml.ts";
+import { parseOrThrow } from "../testing/parse-or-throw.ts";
 import { exportKong } from "./kong-exporter.ts";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../importers/fixtures", name), "utf8");
 
-function parse(text: string) {
-  const r = parseConfigText(text);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r;
-}
+const parse = parseOrThrow;
 
 describe("Kong export", () => {
   it("round-trips Kong → Switchyard → Kong → Switchyard to the same config", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { exportKong } from "../exporters/kong-exporter.ts";
-import { parseConfigText } from "../yaml.ts";
+import { parseOrThrow } from "../testing/parse-or-throw.ts";
 
 function kong(healthchecks: unknown, url = "http://orders-upstream") {
   return stringify({
@@ -11,11 +11,7 @@ function kong(healthchecks: unknown, url = "http://orders-upstream") {
   });
 }
 
-function imported(text: string) {
-  const result = parseConfigText(text);
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result;
-}
+const imported = parseOrThrow;
 
 describe("Kong upstream healthchecks", () => {
   it("active checks become the service's health check; passive ones, other intervals and status lists are named in warnings", () => {

@@ -1,17 +1,13 @@
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../yaml.ts";
+import { parseOrThrow } from "../testing/parse-or-throw.ts";
 import { exportKong } from "../exporters/kong-exporter.ts";
 import { GatewayConfigSchema } from "../gateway-config.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIGHfake\n-----END PRIVATE KEY-----\n";
 
-function ok(text: string, base?: Parameters<typeof parseConfigText>[1]) {
-  const r = parseConfigText(text, base);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r;
-}
+const ok = parseOrThrow;
 
 /** A DestinationRule `name` (spec after `host:`) and a ServiceEntry with one endpoint labelled v: "1". */
 function istioService(name: string, destinationRuleSpec: string, port: { number: number; name: string; target: number }): string {
