@@ -10,7 +10,8 @@
 // is measured against the commit before it.
 // Env: COMPARE_VARIANTS (JSON list of {name, gatewayArgs?, nodeArgs?, env?, root?}), COMPARE_ROUNDS (12),
 // COMPARE_SECONDS (3), COMPARE_CONNECTIONS (32), COMPARE_PORT (first of a block of ports, 13100),
-// COMPARE_BODY (POST this JSON text instead of GETs).
+// COMPARE_BODY (POST this JSON text instead of GETs), COMPARE_PROTOCOL (http1, or h2c: HTTP/2 in plain
+// text by h2load, one stream at a time per connection).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +19,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { benchConfig, benchToken } from "./bench-config.ts";
 import { treeCpuSeconds } from "./cpu.ts";
-import { saturate } from "./load.ts";
+import { saturate, saturateH2c, type SaturateOptions } from "./load.ts";
 import { hasNginx, startNginx, upstreamBody } from "./nginx.ts";
 import { canPin, onCpu, pinSelf } from "./pin.ts";
 import { median } from "./median.ts";
@@ -36,6 +37,9 @@ const seconds = Number(process.env.COMPARE_SECONDS ?? 3);
 const connections = Number(process.env.COMPARE_CONNECTIONS ?? 32);
 const base = Number(process.env.COMPARE_PORT ?? 13100);
 const body = process.env.COMPARE_BODY;
+const protocol = process.env.COMPARE_PROTOCOL ?? "http1";
+if (protocol !== "http1" && protocol !== "h2c") throw new Error(`COMPARE_PROTOCOL: http1 or h2c, not ${protocol}`);
+const load = (url: string, opts: SaturateOptions) => (protocol === "h2c" ? Promise.resolve(saturateH2c(url, opts)) : saturate(url, opts));
 const headers: Record<string, string> = { authorization: `Bearer ${benchToken()}`, ...(body === undefined ? {} : { "content-type": "application/json" }) };
 const dir = mkdtempSync(path.join(os.tmpdir(), "sy-compare-"));
 const started: ChildProcess[] = [];
@@ -87,14 +91,15 @@ async function main() {
     await waitFor(`http://127.0.0.1:${port + 1}/ready`);
     return { variant: v, pid: child.pid!, url: `http://127.0.0.1:${port}/bench/measured`, cpu: [] as number[], rps: [] as number[] };
   }));
-  for (const r of runs) await saturate(r.url, { connections, seconds: 2, headers, body }); // warm-up: JIT, pools
-  console.log(`compare: ${runs.length} variants, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections, 1 proxy worker, ${body === undefined ? "GET" : `POST of ${Buffer.byteLength(body)} bytes`}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? ", gateways on CPU 1, load and upstream on CPU 0" : ""}`);
+  for (const r of runs) await load(r.url, { connections, seconds: 2, headers, body }); // warm-up: JIT, pools
+  console.log(`compare: ${runs.length} variants, ${rounds} interleaved rounds of ${seconds}s, ${connections} connections, 1 proxy worker, ${protocol === "h2c" ? "h2c by h2load" : "HTTP/1.1"}, ${body === undefined ? "GET" : `POST of ${Buffer.byteLength(body)} bytes`}, upstream ${hasNginx ? "nginx" : "Node"}${pin ? ", gateways on CPU 1, load and upstream on CPU 0" : ""}`);
   for (let round = 0; round < rounds; round++) {
     for (const r of round % 2 === 0 ? runs : [...runs].reverse()) {
       const before = treeCpuSeconds(r.pid);
-      const load = await saturate(r.url, { connections, seconds, headers, body });
-      r.cpu.push(((treeCpuSeconds(r.pid) - before) * 1e6) / load.requests);
-      r.rps.push(load.rps);
+      const result = await load(r.url, { connections, seconds, headers, body });
+      if (result.errors > 0) console.log(`  ${r.variant.name}: ${result.errors} errors in round ${round + 1}`);
+      r.cpu.push(((treeCpuSeconds(r.pid) - before) * 1e6) / result.requests);
+      r.rps.push(result.rps);
     }
   }
   for (const r of runs) {

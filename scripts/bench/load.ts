@@ -7,6 +7,7 @@ import path from "node:path";
 export interface LoadResult { requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number; p999Ms?: number; maxMs?: number; clientLagP99Ms?: number }
 
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
+export const hasH2load = spawnSync("h2load", ["--version"]).error === undefined;
 
 export interface SaturateOptions {
   connections: number;
@@ -19,6 +20,37 @@ export interface SaturateOptions {
 /** Closed-loop load at full speed: wrk when installed, else autocannon. */
 export async function saturate(url: string, opts: SaturateOptions): Promise<LoadResult> {
   return hasWrk ? runWrk(url, opts) : runAutocannon(url, opts);
+}
+
+/**
+ * Closed-loop load over HTTP/2 in plain text (h2c with prior knowledge, as gRPC clients connect)
+ * by h2load (Debian's nghttp2-client): one stream at a time per connection, as wrk sends one
+ * request at a time. h2load prints no percentiles: p50/p99 are NaN.
+ */
+export function saturateH2c(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): LoadResult {
+  if (!hasH2load) throw new Error("h2load is not installed (Debian package nghttp2-client)");
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
+  let scriptDir: string | null = null;
+  const bodyArgs: string[] = [];
+  if (body !== undefined) {
+    scriptDir = mkdtempSync(path.join(os.tmpdir(), "sy-h2load-"));
+    const file = path.join(scriptDir, "body");
+    writeFileSync(file, body);
+    bodyArgs.push("-d", file);
+  }
+  const out = spawnSync("h2load", ["-c", String(connections), "-m", "1", "-D", String(seconds), ...bodyArgs, ...headerArgs, url], { encoding: "utf8" }).stdout;
+  if (scriptDir !== null) rmSync(scriptDir, { recursive: true, force: true });
+  const m = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(out);
+  const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
+  const done = Number(m?.[2] ?? NaN);
+  const non2xx = status ? Number(status[2]) + Number(status[3]) + Number(status[4]) : 0;
+  return {
+    requests: done,
+    rps: Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN),
+    p50Ms: NaN,
+    p99Ms: NaN,
+    errors: (m ? Number(m[4]) + Number(m[5]) + Number(m[6]) : 0) + non2xx,
+  };
 }
 
 function runWrk(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): LoadResult {
