@@ -166,4 +166,62 @@ describe("H2Listener", () => {
       session.destroy();
     }
   });
+  it("Expect: 100-continue gets its 100 before the handler runs; another expectation 417; CONNECT 405", async () => {
+    const port = await start((req, res) => { req.resume(); req.on("end", () => res.end(`got ${req.method}`)); });
+    const session = connect(`https://127.0.0.1:${port}`, { ca: cert.cert, servername: "h2.test" });
+    try {
+      const answer = (s: ReturnType<typeof session.request>) => new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
+        let status = 0, body = "", continued = false;
+        s.on("continue", () => { continued = true; });
+        s.on("response", (h) => { status = Number(h[":status"]); });
+        s.setEncoding("utf8");
+        s.on("data", (c: string) => { body += c; });
+        s.on("end", () => resolve({ status, body, continued }));
+        s.on("error", reject);
+      });
+      const waiting = session.request({ ":method": "POST", ":path": "/", expect: "100-continue" }, { endStream: false });
+      waiting.once("continue", () => waiting.end("body after the 100"));
+      expect(await answer(waiting)).toEqual({ status: 200, body: "got POST", continued: true });
+      expect((await answer(session.request({ ":method": "GET", ":path": "/", expect: "something-else" }))).status).toBe(417);
+      expect((await answer(session.request({ ":method": "CONNECT", ":authority": "elsewhere.test:443" }, { endStream: false }))).status).toBe(405);
+    } finally {
+      session.destroy();
+    }
+  });
+
+  it("a HEAD answer keeps its length and sends no body; trailers go to a client that said te: trailers (or a gRPC call), not to others", async () => {
+    const port = await start((req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      if (req.method === "HEAD") return void res.end("twelve bytes");
+      res.write("body");
+      res.addTrailers({ "x-checksum": "abc" });
+      res.end();
+    });
+    const session = connect(`https://127.0.0.1:${port}`, { ca: cert.cert, servername: "h2.test" });
+    try {
+      const answer = (headers: Record<string, string>) => new Promise<{ headers: Record<string, unknown>; body: string; trailers: Record<string, unknown> | null }>((resolve, reject) => {
+        const s = session.request({ ":path": "/", ...headers });
+        let got: Record<string, unknown> = {}, body = "", trailers: Record<string, unknown> | null = null;
+        s.on("response", (h) => { got = { ...h }; });
+        s.on("trailers", (t) => { trailers = { ...t }; });
+        s.setEncoding("utf8");
+        s.on("data", (c: string) => { body += c; });
+        s.on("end", () => resolve({ headers: got, body, trailers }));
+        s.on("error", reject);
+      });
+      const head = await answer({ ":method": "HEAD" });
+      expect(head.headers["content-length"]).toBe("12");
+      expect(head.body).toBe("");
+      const withTe = await answer({ ":method": "GET", te: "trailers" });
+      expect(withTe.body).toBe("body");
+      expect(withTe.trailers).toMatchObject({ "x-checksum": "abc" });
+      const grpc = await answer({ ":method": "GET", "content-type": "application/grpc" });
+      expect(grpc.trailers).toMatchObject({ "x-checksum": "abc" });
+      const plain = await answer({ ":method": "GET" });
+      expect(plain.body).toBe("body");
+      expect(plain.trailers).toBeNull();
+    } finally {
+      session.destroy();
+    }
+  });
 });

@@ -2,14 +2,11 @@ import type { Socket } from "node:net";
 import type { RequestHead } from "./request-head.ts";
 
 /**
- * The request side of one lean-listener request: the part of node:http's IncomingMessage the
- * proxy reads (method, url, headers, socket, destroy). Lean requests never have a body
- * (request-head.ts hands those to Node), so there is no stream: `end` comes at once.
+ * A request without a body: the part of node:http's IncomingMessage the proxy reads (method, url,
+ * headers, socket, destroy), with no stream under it: `end` comes at once. What destroying it
+ * ends is the protocol's business.
  */
-export class LeanRequest {
-  readonly httpVersion = "1.1";
-  readonly httpVersionMajor = 1;
-  readonly httpVersionMinor = 1;
+export abstract class BodilessRequest {
   readonly complete = true;
   readonly method: string;
   readonly url: string;
@@ -17,20 +14,14 @@ export class LeanRequest {
   readonly socket: Socket;
   destroyed = false;
 
-  constructor(head: RequestHead, socket: Socket) {
-    this.method = head.method;
-    this.url = head.url;
-    this.headers = head.headers;
+  constructor(method: string, url: string, headers: Record<string, string>, socket: Socket) {
+    this.method = method;
+    this.url = url;
+    this.headers = headers;
     this.socket = socket;
   }
 
-  destroy(err?: Error): this {
-    if (!this.destroyed) {
-      this.destroyed = true;
-      this.socket.destroy(err);
-    }
-    return this;
-  }
+  abstract destroy(err?: Error): this;
 
   /** No body: 'end' comes on the next tick, 'data' never. */
   on(event: string, listener: () => void): this {
@@ -51,6 +42,25 @@ export class LeanRequest {
   }
 
   resume(): this {
+    return this;
+  }
+}
+
+/** A lean-listener request: lean requests without a body (request-head.ts); destroying one closes its connection. */
+export class LeanRequest extends BodilessRequest {
+  readonly httpVersion = "1.1";
+  readonly httpVersionMajor = 1;
+  readonly httpVersionMinor = 1;
+
+  constructor(head: RequestHead, socket: Socket) {
+    super(head.method, head.url, head.headers, socket);
+  }
+
+  destroy(err?: Error): this {
+    if (!this.destroyed) {
+      this.destroyed = true;
+      this.socket.destroy(err);
+    }
     return this;
   }
 }

@@ -1,8 +1,8 @@
-import { EventEmitter } from "node:events";
 import { STATUS_CODES, type OutgoingHttpHeaders } from "node:http";
 import { decimalString } from "../decimal-string.ts";
 import { writeLatin1, writePending } from "../direct-write.ts";
 import { INVALID_VALUE_CHAR, isHeaderToken } from "./http-syntax.ts";
+import { invalid, OutgoingResponse, type HeaderValue } from "./outgoing-response.ts";
 
 /**
  * The response side of one lean-listener request: the part of node:http's ServerResponse the
@@ -56,23 +56,7 @@ function dateHeader(): string {
   return dateLine;
 }
 
-function invalid(code: string, message: string): TypeError {
-  return Object.assign(new TypeError(message), { code });
-}
-
-type HeaderValue = string | number | readonly string[] | undefined;
-
-export class LeanResponse extends EventEmitter {
-  statusCode = 200;
-  statusMessage: string | undefined = undefined;
-  /** The head is decided (writeHead ran); as in Node, before any byte went out. */
-  headersSent = false;
-  writableEnded = false;
-  writableFinished = false;
-  destroyed = false;
-  /** False: the connection closes after this response (Connection: close). */
-  shouldKeepAlive: boolean;
-  sendDate = true;
+export class LeanResponse extends OutgoingResponse {
   private readonly conn: ResponseConnection;
   /** No body goes out whatever is written (HEAD request, 1xx/204/304). */
   private noBody: boolean;
@@ -85,36 +69,12 @@ export class LeanResponse extends EventEmitter {
   private hasConnection = false;
   private headWritten = false;
   private trailers = "";
-  private staged: Record<string, HeaderValue> | null = null;
 
   constructor(conn: ResponseConnection, isHead: boolean, keepAlive: boolean) {
-    super();
+    super(keepAlive);
     this.conn = conn;
     this.isHead = isHead;
     this.noBody = isHead;
-    this.shouldKeepAlive = keepAlive;
-  }
-
-  setHeader(name: string, value: HeaderValue): this {
-    if (this.headersSent) throw invalid("ERR_HTTP_HEADERS_SENT", "Cannot set headers after they are sent to the client");
-    (this.staged ??= {})[name.toLowerCase()] = value;
-    return this;
-  }
-
-  getHeader(name: string): HeaderValue {
-    return this.staged?.[name.toLowerCase()];
-  }
-
-  hasHeader(name: string): boolean {
-    return this.staged?.[name.toLowerCase()] !== undefined;
-  }
-
-  removeHeader(name: string): void {
-    if (this.staged !== null) delete this.staged[name.toLowerCase()];
-  }
-
-  getHeaders(): OutgoingHttpHeaders {
-    return { ...(this.staged as OutgoingHttpHeaders | null) };
   }
 
   writeHead(status: number, reasonOrHeaders?: string | OutgoingHttpHeaders | readonly string[], maybeHeaders?: OutgoingHttpHeaders | readonly string[]): this {
@@ -158,22 +118,12 @@ export class LeanResponse extends EventEmitter {
     }
   }
 
-  write(chunk: string | Buffer | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean {
-    if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
-    if (this.writableEnded || this.destroyed) return false;
-    if (!this.headersSent) this.writeHead(this.statusCode);
+  protected writeBody(chunk: string | Buffer | Uint8Array, encoding: BufferEncoding | undefined, cb: ((err?: Error | null) => void) | undefined): boolean {
     return this.send(chunk, encoding, false, cb);
   }
 
-  end(chunk?: string | Buffer | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), cb?: () => void): this {
-    if (typeof chunk === "function") { cb = chunk; chunk = undefined; }
-    if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
-    if (this.writableEnded || this.destroyed) return this;
-    if (!this.headersSent) this.writeHead(this.statusCode);
-    this.writableEnded = true;
-    if (cb !== undefined) this.once("finish", cb);
-    this.send(chunk ?? null, encoding, true, undefined);
-    return this;
+  protected endBody(chunk: string | Buffer | Uint8Array | null, encoding: BufferEncoding | undefined): void {
+    this.send(chunk, encoding, true, undefined);
   }
 
   destroy(_err?: Error): this {
