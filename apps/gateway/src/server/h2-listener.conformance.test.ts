@@ -82,6 +82,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     // An HTTP/1.1 upstream: /big answers 1 MB, /slow never answers (counts the connections the gateway gives up).
     big = createHttpServer((req, res) => {
       if (req.url === "/big") { res.writeHead(200, { "content-type": "application/octet-stream" }); res.end(Buffer.alloc(1 << 20, 0x7a)); return; }
+      if (req.url === "/early") { res.writeHead(200, { "content-type": "text/plain" }); res.end("answered before the body"); return; }
       if (req.url === "/cookies") { res.writeHead(200, [["set-cookie", "a=1"], ["set-cookie", "b=2"], ["content-length", "0"]].flat()); res.end(); return; }
       req.socket.once("close", () => { slowClosed++; });
     });
@@ -108,6 +109,7 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
         { name: "big", path: { type: "exact", value: "/big" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "slow", path: { type: "exact", value: "/slow" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "cookies", path: { type: "exact", value: "/cookies" }, rules: [{ destinations: [{ service: "big" }] }] },
+        { name: "early", path: { type: "exact", value: "/early" }, rules: [{ destinations: [{ service: "big" }] }] },
         { name: "gone", path: { type: "prefix", value: "/gone" }, rules: [{ destinations: [{ service: "gone" }] }] },
         { name: "tls-only", path: { type: "prefix", value: "/tls-only" }, httpsRedirect: { status: 426 }, rules: [{ destinations: [{ service: "echo" }] }] },
         { name: "transformed", path: { type: "prefix", value: "/transformed" }, rules: [{ destinations: [{ service: "echo" }] }] },
@@ -220,6 +222,33 @@ describe("HTTP/2 from clients on the HTTPS listener (ALPN h2)", () => {
     expect(line).toContain('flag="DC"');
     expect(line).toMatch(/ 1$/);
     // The connection serves on.
+    expect((await h2Request(session, { ":method": "GET", ":path": "/api/orders/2", ":authority": "api.example.com" })).status).toBe(200);
+  });
+
+  it("a response complete before the request body: the client gets all of it, then RST_STREAM NO_ERROR tells it to stop sending", async () => {
+    const total = 4 << 20;
+    const stream = session.request({ ":method": "POST", ":path": "/early", ":authority": "api.example.com", "content-length": String(total) }, { endStream: false });
+    let sent = 0;
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    const pump = () => {
+      while (sent < total && !stream.closed) {
+        sent += chunk.length;
+        if (!stream.write(chunk)) return void stream.once("drain", pump);
+      }
+      if (!stream.closed) stream.end();
+    };
+    stream.on("error", () => {});
+    const chunks: Buffer[] = [];
+    let status = 0;
+    stream.on("response", (h) => { status = Number(h[":status"]); });
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    const closed = new Promise<number | undefined>((resolve) => stream.once("close", () => resolve(stream.rstCode)));
+    pump();
+    expect(await closed).toBe(0); // NGHTTP2_NO_ERROR
+    expect(status).toBe(200);
+    expect(Buffer.concat(chunks).toString()).toBe("answered before the body");
+    // Stopped well before all 4 MB went out (the gateway would otherwise read and drop the rest).
+    expect(sent).toBeLessThan(total);
     expect((await h2Request(session, { ":method": "GET", ":path": "/api/orders/2", ":authority": "api.example.com" })).status).toBe(200);
   });
 

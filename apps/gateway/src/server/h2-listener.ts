@@ -159,5 +159,23 @@ function serveStream(stream: ServerHttp2Stream, h2: IncomingHttpHeaders, socket:
   timer.unref();
   req.once("end", () => clearTimeout(timer));
   stream.once("close", () => clearTimeout(timer));
+  // A complete response before the whole request (an upstream that answered early, a refusal):
+  // the client is asked to stop sending with RST_STREAM NO_ERROR (RFC 9113 §8.1, as nginx and
+  // Envoy do); some clients (curl) would otherwise wait with the rest of the body forever.
+  res.once("finish", () => { if (!req.complete) resetWhenSent(stream); });
   handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+}
+
+/** How often a finished response is checked for having left (its END_STREAM sent). */
+const SENT_CHECK_MS = 5;
+
+/**
+ * RST_STREAM NO_ERROR once the response is all out: node:http2 reports a stream's writable side
+ * finished when nghttp2 has its data, not when it was sent, and a reset before that would cut
+ * off DATA still waiting for the client's flow-control window.
+ */
+function resetWhenSent(stream: ServerHttp2Stream): void {
+  if (stream.closed || stream.destroyed) return;
+  if (stream.state.localClose === 1) stream.close(constants.NGHTTP2_NO_ERROR);
+  else setTimeout(resetWhenSent, SENT_CHECK_MS, stream);
 }
