@@ -162,7 +162,11 @@ function serveStream(stream: ServerHttp2Stream, h2: IncomingHttpHeaders, socket:
   // A complete response before the whole request (an upstream that answered early, a refusal):
   // the client is asked to stop sending with RST_STREAM NO_ERROR (RFC 9113 §8.1, as nginx and
   // Envoy do); some clients (curl) would otherwise wait with the rest of the body forever.
-  res.once("finish", () => { if (!req.complete) resetWhenSent(stream); });
+  res.once("finish", () => {
+    if (req.complete) return;
+    req.stopReading();
+    resetWhenSent(stream);
+  });
   handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
 }
 

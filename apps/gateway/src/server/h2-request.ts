@@ -73,8 +73,17 @@ export class H2BodyRequest extends BodyRequest {
     stream.once("close", () => { if (!this.complete) this.destroy(); });
   }
 
+  /** Set by stopReading(): the rest of the body is not wanted. */
+  private stopped = false;
+
   override _read(): void {
-    this.stream.resume();
+    if (!this.stopped) this.stream.resume();
+  }
+
+  /** Reads no more of the body (the stream is about to be reset): its flow-control window stays shut. */
+  stopReading(): void {
+    this.stopped = true;
+    this.stream.pause();
   }
 
   protected abandon(): void {
