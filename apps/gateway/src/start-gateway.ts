@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism, hostname } from "node:os";
 import type { Snapshot } from "@switchyard/config";
 import { hashConfig } from "@switchyard/config/hash";
+import { filesBeside } from "@switchyard/config/files-beside";
 import { parseConfigText } from "@switchyard/config/yaml";
 import { formatFieldErrors } from "@switchyard/config";
 import { startAdminServer } from "./admin/admin-server.ts";
@@ -73,15 +74,17 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-async function standaloneSnapshot(options: GatewayOptions): Promise<Snapshot | null> {
+async function standaloneSnapshot(options: GatewayOptions, log: Logger): Promise<Snapshot | null> {
   if (options.snapshot) {
     const parsed = parseSnapshot(options.snapshot);
     if (!parsed.ok) throw new Error(`standalone snapshot rejected: ${parsed.error}`);
     return parsed.snapshot;
   }
   if (options.configFile) {
-    const result = parseConfigText(await readFile(options.configFile, "utf8"));
+    const result = parseConfigText(await readFile(options.configFile, "utf8"), { readFile: filesBeside(options.configFile) });
     if (!result.ok) throw new Error(`config file ${options.configFile} is invalid:\n${formatFieldErrors(result.errors)}`);
+    // What an import (Kong, Kubernetes, Istio) could not carry over, as `switchyard validate` prints it.
+    for (const warning of result.warnings) log("warn", `${options.configFile} (${result.format}): ${warning}`);
     const parsed = parseSnapshot({ version: 1, hash: hashConfig(result.config), createdAt: new Date().toISOString(), config: result.config });
     if (!parsed.ok) throw new Error(`config file ${options.configFile} rejected: ${parsed.error}`);
     return parsed.snapshot;
@@ -101,7 +104,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics({ istio: options.istioMetrics ?? false, softwareVersion: SOFTWARE_VERSION });
   const drainMs = options.drainTimeoutMs ?? 10_000;
 
-  const standalone = await standaloneSnapshot(options);
+  const standalone = await standaloneSnapshot(options, log);
   let current: Snapshot | null = standalone;
   if (!standalone && cache) {
     const cached = await cache.load();

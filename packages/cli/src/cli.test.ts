@@ -100,6 +100,25 @@ describe("switchyard CLI against a running control plane", () => {
     expect(missing).toMatchObject({ code: 1, stderr: "Error: Cannot read nope.yaml: ENOENT\n" });
   });
 
+  it("validates an Istio MUTUAL DestinationRule by reading its certificate files beside the config", async () => {
+    const { makeTestCertificate } = await import("@switchyard/config/testing");
+    const client = makeTestCertificate("gateway-client");
+    await writeFile(path.join(dir, "client.pem"), client.cert);
+    await writeFile(path.join(dir, "client.key"), client.key);
+    const istio = (key: string) => [
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: pay }\nspec:\n  hosts: [pay]\n  ports: [{ number: 443, name: https }]\n  endpoints: [{ address: 10.0.0.1 }]\n",
+      `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: pay }\nspec:\n  host: pay\n  trafficPolicy:\n    tls: { mode: MUTUAL, clientCertificate: ./client.pem, privateKey: ${key} }\n`,
+    ].join("---\n");
+    await writeFile(path.join(dir, "istio-mutual.yaml"), istio("./client.key"));
+    const read = await run(["validate", "-f", "istio-mutual.yaml"], {}, dir);
+    expect(read).toMatchObject({ code: 0, stderr: "istio-mutual.yaml: read as istio config\n", stdout: "istio-mutual.yaml is valid: 1 services, 0 routes\n" });
+    await writeFile(path.join(dir, "istio-mutual.yaml"), istio("./gone.key"));
+    const missing = await run(["validate", "-f", "istio-mutual.yaml"], {}, dir);
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toContain('privateKey "./gone.key" could not be read (ENOENT)');
+    expect(missing.stderr).toContain("mode MUTUAL is imported as SIMPLE");
+  });
+
   it("applies a config, then reports it unchanged, and refuses a bad one without storing it", async () => {
     const first = await run(["apply", "-f", "good.yaml", "-m", "first"], env, dir);
     expect(first.stderr).toBe("");

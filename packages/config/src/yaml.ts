@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { GatewayConfigSchema, type GatewayConfig } from "./gateway-config.ts";
-import { importConfigDocuments, mergeImported, type ConfigFormat } from "./importers/index.ts";
+import { importConfigDocuments, mergeImported, type ConfigFormat, type ImportFileReader } from "./importers/index.ts";
 import { toFieldErrors, type FieldError } from "./issues.ts";
 
 export type ParseResult =
@@ -11,11 +11,12 @@ export type ParseResult =
  * Parses a config file and validates it with the shared schema. Our own format replaces the
  * whole config; Kong declarative, Kubernetes Ingress/KongPlugin and Istio resources are imported
  * and laid over `base` (the running config) by name, with a warning for everything not carried over.
+ * `readFile`: how files an import names (certificate paths) are read, where they can be.
  */
-export function parseConfigText(text: string, options: { base?: GatewayConfig | null } = {}): ParseResult {
+export function parseConfigText(text: string, options: { base?: GatewayConfig | null; readFile?: ImportFileReader } = {}): ParseResult {
   let outcome;
   try {
-    outcome = importConfigDocuments(text);
+    outcome = importConfigDocuments(text, { readFile: options.readFile });
   } catch (e) {
     return { ok: false, errors: [{ path: "", message: `YAML: ${(e as Error).message}` }] };
   }

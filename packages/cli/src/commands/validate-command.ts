@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { formatFieldErrors, type FieldError, type GatewayConfig } from "@switchyard/config";
 import type { ConfigFormat } from "@switchyard/config/importers";
+import { filesBeside } from "@switchyard/config/files-beside";
 import { parseConfigText } from "@switchyard/config/yaml";
 import { compileConfig, isConfigCompileError } from "@switchyard/routing";
 import { CliError, indent } from "../cli-error.ts";
@@ -15,12 +16,13 @@ export type LoadResult =
 /** Reads and checks a config file as the control plane would: schema, then a dry-run compile. */
 export async function loadConfigFile(file: string, io: CliIo, base: GatewayConfig | null = null): Promise<LoadResult> {
   let text: string;
+  const resolved = path.resolve(io.cwd, file);
   try {
-    text = await readFile(path.resolve(io.cwd, file), "utf8");
+    text = await readFile(resolved, "utf8");
   } catch (error) {
     throw new CliError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const parsed = parseConfigText(text, { base });
+  const parsed = parseConfigText(text, { base, readFile: filesBeside(resolved) });
   if (!parsed.ok) return parsed;
   try {
     compileConfig(parsed.config);

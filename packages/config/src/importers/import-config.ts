@@ -1,5 +1,5 @@
 import { parseAllDocuments } from "yaml";
-import { isObject, type Doc, type ImportedConfig } from "./import-types.ts";
+import { isObject, type Doc, type ImportedConfig, type ImportOptions } from "./import-types.ts";
 import { importIstio } from "./istio-importer.ts";
 import { importKong } from "./kong-importer.ts";
 import { importKubernetes } from "./kubernetes-importer.ts";
@@ -11,7 +11,7 @@ export type ImportOutcome = { ok: true; imported: ImportedConfig | null; ownForm
  * (`_format_version`), Kubernetes/Kong-for-Kubernetes (Ingress, KongPlugin), Istio
  * (VirtualService, DestinationRule, ServiceEntry), else our own format (`ownFormat`).
  */
-export function importConfigDocuments(text: string): ImportOutcome {
+export function importConfigDocuments(text: string, options: ImportOptions = {}): ImportOutcome {
   const parsed = parseAllDocuments(text);
   const docs: unknown[] = [];
   for (const d of Array.isArray(parsed) ? parsed : [parsed]) {
@@ -27,7 +27,7 @@ export function importConfigDocuments(text: string): ImportOutcome {
   const apiVersions = objects.map((d) => String(d.apiVersion ?? ""));
   if (apiVersions.some((v) => v.startsWith("networking.istio.io/"))) {
     const others = objects.filter((d) => !String(d.apiVersion ?? "").startsWith("networking.istio.io/"));
-    const istio = importIstio(objects);
+    const istio = importIstio(objects, options);
     for (const d of others) istio.warnings.push(`${String(d.kind)} ${String((d.metadata as Doc | undefined)?.name ?? "")}: not an Istio resource; ignored`);
     return { ok: true, imported: istio, ownFormat: null };
   }

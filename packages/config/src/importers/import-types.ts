@@ -11,6 +11,18 @@ export interface ImportedConfig {
   servicesWithoutTargets: string[];
 }
 
+/**
+ * Reads a file an imported resource names (an Istio DestinationRule's certificate paths), where
+ * the import runs beside those files: the CLI and a gateway's `--config` give one, resolving
+ * relative paths from the config file's folder. Throws when the file can't be read. Without one
+ * (the control plane, the console) such paths are named in warnings instead.
+ */
+export type ImportFileReader = (path: string) => string;
+
+export interface ImportOptions {
+  readFile?: ImportFileReader;
+}
+
 /** A YAML/JSON document as parsed: untyped until checked field by field. */
 export type Doc = Record<string, unknown>;
 

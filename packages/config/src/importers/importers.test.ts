@@ -132,7 +132,7 @@ describe("Istio DestinationRule traffic policy and HTTPRoute actions", () => {
       'DestinationRule user-service trafficPolicy.connectionPool.http: "useClientProtocol" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection: "consecutiveLocalOriginFailures" is not supported and was not imported',
       'DestinationRule user-service trafficPolicy.outlierDetection.interval: "soon" is not a duration; not imported',
-      "DestinationRule user-service trafficPolicy.tls: mode ISTIO_MUTUAL is imported as SIMPLE: its client certificate can't be read from here, so an upstream that requires one will refuse the handshake (set mode MUTUAL with clientCertificate and privateKey as PEM text)",
+      "DestinationRule user-service trafficPolicy.tls: mode ISTIO_MUTUAL is imported as SIMPLE: its client certificate comes from Istio's mesh CA, which the gateway has no part in (set mode MUTUAL with a certificate the upstream trusts)",
     ]);
   });
 

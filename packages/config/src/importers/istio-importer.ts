@@ -1,7 +1,7 @@
 import type { GatewayConfigInput } from "../gateway-config.ts";
 import type { PolicyInput } from "../policies/policy.ts";
 import type { RuleMatch } from "../route.ts";
-import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig } from "./import-types.ts";
+import { asArray, asString, isObject, toName, warnUnknown, type Doc, type ImportedConfig, type ImportOptions } from "./import-types.ts";
 import { istioDurationMs } from "./istio-duration.ts";
 import { importCorsPolicy, importHttpActions } from "./istio-http-actions.ts";
 import { importTrafficPolicy } from "./istio-traffic-policy.ts";
@@ -17,7 +17,7 @@ type StringMatchInput = Record<string, unknown>;
  * Each `http[]` entry keeps its place in the first-match order: entries become routes whose
  * priority falls with their position, one route per distinct `uri` match of the entry.
  */
-export function importIstio(docs: Doc[]): ImportedConfig {
+export function importIstio(docs: Doc[], options: ImportOptions = {}): ImportedConfig {
   const warnings: string[] = [];
   const services = new Map<string, ServiceInput>();
   const serviceName = (host: string) => toName(host.split(".")[0] ?? host);
@@ -65,10 +65,10 @@ export function importIstio(docs: Doc[]): ImportedConfig {
     service.subsets = asArray(spec.subsets).filter(isObject).map((s) => {
       const name = toName(asString(s.name) ?? "subset");
       warnUnknown(s, ["name", "labels", "trafficPolicy"], `${where} subset ${name}`, warnings);
-      const trafficPolicy = isObject(s.trafficPolicy) ? importTrafficPolicy(s.trafficPolicy, `${where} subset ${name} trafficPolicy`, warnings) : undefined;
+      const trafficPolicy = isObject(s.trafficPolicy) ? importTrafficPolicy(s.trafficPolicy, `${where} subset ${name} trafficPolicy`, warnings, options.readFile) : undefined;
       return { name, labels: stringRecord(s.labels), ...(trafficPolicy ? { trafficPolicy } : {}) };
     });
-    const policy = isObject(spec.trafficPolicy) ? importTrafficPolicy(spec.trafficPolicy, `${where} trafficPolicy`, warnings) : undefined;
+    const policy = isObject(spec.trafficPolicy) ? importTrafficPolicy(spec.trafficPolicy, `${where} trafficPolicy`, warnings, options.readFile) : undefined;
     if (policy) service.trafficPolicy = policy;
   }
 

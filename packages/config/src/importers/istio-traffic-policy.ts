@@ -1,5 +1,5 @@
 import type { ServiceInput } from "../service.ts";
-import { isObject, asString, warnUnknown, type Doc } from "./import-types.ts";
+import { isObject, asString, warnUnknown, type Doc, type ImportFileReader } from "./import-types.ts";
 import { istioDurationMs } from "./istio-duration.ts";
 
 type TrafficPolicyInput = NonNullable<ServiceInput["trafficPolicy"]>;
@@ -12,7 +12,7 @@ const MAX_LIMIT = 4_294_967_295;
  * connectionPool, outlierDetection, tls. Durations become milliseconds; whatever has no
  * counterpart (portLevelSettings, localityLbSetting, …) is named in a warning.
  */
-export function importTrafficPolicy(policy: Doc, where: string, warnings: string[]): TrafficPolicyInput | undefined {
+export function importTrafficPolicy(policy: Doc, where: string, warnings: string[], readFile?: ImportFileReader): TrafficPolicyInput | undefined {
   warnUnknown(policy, ["loadBalancer", "connectionPool", "outlierDetection", "tls"], where, warnings);
   const out: TrafficPolicyInput = {};
   if (isObject(policy.loadBalancer)) {
@@ -26,35 +26,59 @@ export function importTrafficPolicy(policy: Doc, where: string, warnings: string
   }
   if (isObject(policy.outlierDetection)) out.outlierDetection = importOutlierDetection(policy.outlierDetection, `${where}.outlierDetection`, warnings);
   if (isObject(policy.tls)) {
-    const tls = importTls(policy.tls, `${where}.tls`, warnings);
+    const tls = importTls(policy.tls, `${where}.tls`, warnings, readFile);
     if (tls) out.tls = tls;
   }
   return Object.keys(out).length ? out : undefined;
 }
 
 /**
- * ClientTLSSettings → ours. File paths (caCertificates, client certificates) and secrets
- * (credentialName) can't be read from here: they are named in warnings. MUTUAL modes become
- * SIMPLE with a warning (their client certificate is a file or Istio's), never plain text; our
- * MUTUAL takes the certificate and key as PEM text.
+ * ClientTLSSettings → ours. Istio names files for the CA bundle and MUTUAL's client certificate
+ * and key; with a file reader (the CLI, a gateway's --config) their PEM is read and carried
+ * inline, as our config holds it (a copy: a rotated file needs importing again). Without one, or
+ * when a file can't be read, MUTUAL becomes SIMPLE and the system CAs are trusted, each with a
+ * warning: never plain text. ISTIO_MUTUAL (certificates from Istio's mesh CA) and credentialName
+ * (a Kubernetes secret) can't be had here at all.
  */
-function importTls(tls: Doc, where: string, warnings: string[]): TrafficPolicyInput["tls"] {
+function importTls(tls: Doc, where: string, warnings: string[], readFile?: ImportFileReader): TrafficPolicyInput["tls"] {
   warnUnknown(tls, ["mode", "sni", "insecureSkipVerify", "subjectAltNames", "caCertificates", "credentialName", "clientCertificate", "privateKey", "caCrl"], where, warnings);
   const mode = asString(tls.mode) ?? "DISABLE";
   if (mode === "DISABLE") return { mode: "DISABLE" };
-  if (mode === "MUTUAL" || mode === "ISTIO_MUTUAL") {
-    warnings.push(`${where}: mode ${mode} is imported as SIMPLE: its client certificate can't be read from here, so an upstream that requires one will refuse the handshake (set mode MUTUAL with clientCertificate and privateKey as PEM text)`);
+  const read = (field: string): string | undefined => {
+    const file = asString(tls[field]);
+    if (file === undefined || readFile === undefined) return undefined;
+    try {
+      return readFile(file);
+    } catch (e) {
+      warnings.push(`${where}: ${field} ${JSON.stringify(file)} could not be read (${(e as { code?: string }).code ?? (e as Error).message})`);
+      return undefined;
+    }
+  };
+  let client: { clientCertificate: string; privateKey: string } | null = null;
+  if (mode === "MUTUAL") {
+    const clientCertificate = read("clientCertificate"), privateKey = read("privateKey");
+    if (clientCertificate !== undefined && privateKey !== undefined) client = { clientCertificate, privateKey };
+    else if (readFile === undefined) warnings.push(`${where}: mode MUTUAL is imported as SIMPLE: its client certificate files can't be read from here, so an upstream that requires one will refuse the handshake (import with the CLI beside the files, or set clientCertificate and privateKey as PEM text)`);
+    else warnings.push(`${where}: mode MUTUAL is imported as SIMPLE: it needs both clientCertificate and privateKey files, so an upstream that requires a client certificate will refuse the handshake`);
+  } else if (mode === "ISTIO_MUTUAL") {
+    warnings.push(`${where}: mode ISTIO_MUTUAL is imported as SIMPLE: its client certificate comes from Istio's mesh CA, which the gateway has no part in (set mode MUTUAL with a certificate the upstream trusts)`);
   } else if (mode !== "SIMPLE") {
     warnings.push(`${where}: mode ${JSON.stringify(tls.mode)} is not DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL; imported as SIMPLE`);
   }
-  if (tls.caCertificates !== undefined) warnings.push(`${where}: caCertificates names a file (${JSON.stringify(tls.caCertificates)}), which was skipped; the system CAs are trusted (paste the PEM into trafficPolicy.tls.caCertificates)`);
-  for (const f of ["credentialName", "clientCertificate", "privateKey", "caCrl"]) {
-    if (tls[f] !== undefined) warnings.push(`${where}: "${f}" is not supported and was not imported`);
+  const caCertificates = read("caCertificates");
+  if (tls.caCertificates !== undefined && caCertificates === undefined && readFile === undefined) {
+    warnings.push(`${where}: caCertificates names a file (${JSON.stringify(tls.caCertificates)}), which can't be read from here; the system CAs are trusted (import with the CLI beside the file, or paste the PEM into trafficPolicy.tls.caCertificates)`);
+  } else if (tls.caCertificates !== undefined && caCertificates === undefined) {
+    warnings.push(`${where}: the system CAs are trusted instead`);
   }
+  if (mode !== "MUTUAL") for (const f of ["clientCertificate", "privateKey"]) if (tls[f] !== undefined) warnings.push(`${where}: "${f}" is only used with mode MUTUAL and was not imported`);
+  for (const f of ["credentialName", "caCrl"]) if (tls[f] !== undefined) warnings.push(`${where}: "${f}" is not supported and was not imported`);
   const sni = asString(tls.sni);
   const sans = Array.isArray(tls.subjectAltNames) ? tls.subjectAltNames.map(String).filter((n) => n !== "") : [];
   return {
-    mode: "SIMPLE",
+    mode: client === null ? "SIMPLE" : "MUTUAL",
+    ...(client ?? {}),
+    ...(caCertificates !== undefined ? { caCertificates } : {}),
     ...(sni ? { sni } : {}),
     ...(tls.insecureSkipVerify === true ? { insecureSkipVerify: true } : {}),
     ...(sans.length ? { subjectAltNames: sans } : {}),

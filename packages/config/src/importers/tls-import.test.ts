@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseOrThrow } from "../testing/parse-or-throw.ts";
+import { parseConfigText } from "../yaml.ts";
 import { exportKong } from "../exporters/kong-exporter.ts";
 import { GatewayConfigSchema } from "../gateway-config.ts";
 
@@ -216,8 +217,36 @@ describe("TLS to upstreams in imports and exports", () => {
     expect(service.trafficPolicy?.tls).toEqual({ mode: "SIMPLE", sni: "pay.internal", subjectAltNames: ["spiffe://cluster.local/ns/pay/sa/pay"], insecureSkipVerify: false });
     expect(service.subsets.map((s) => s.trafficPolicy?.tls)).toEqual([{ mode: "SIMPLE", insecureSkipVerify: true }, { mode: "DISABLE", insecureSkipVerify: false }]);
     expect(warnings).toEqual([
-      'DestinationRule pay trafficPolicy.tls: caCertificates names a file ("/etc/certs/ca.pem"), which was skipped; the system CAs are trusted (paste the PEM into trafficPolicy.tls.caCertificates)',
+      'DestinationRule pay trafficPolicy.tls: caCertificates names a file ("/etc/certs/ca.pem"), which can\'t be read from here; the system CAs are trusted (import with the CLI beside the file, or paste the PEM into trafficPolicy.tls.caCertificates)',
     ]);
+  });
+
+  it("Istio MUTUAL and caCertificates files are read where the import runs beside them (CLI, --config): the PEM goes inline", () => {
+    const files: Record<string, string> = { "/etc/certs/client.pem": CERT, "/etc/certs/client.key": KEY, "/etc/certs/ca.pem": CERT };
+    const readFile = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error(`no such file ${path}`), { code: "ENOENT" });
+      return text;
+    };
+    const tls = "{ mode: MUTUAL, clientCertificate: /etc/certs/client.pem, privateKey: /etc/certs/client.key, caCertificates: /etc/certs/ca.pem, sni: pay.internal }";
+    const text = istioService("pay", `  trafficPolicy:\n    tls: ${tls}\n`, { number: 443, name: "https", target: 8443 });
+    const { config, warnings } = ok(text, { readFile });
+    expect(config.services[0]!.trafficPolicy?.tls).toEqual({ mode: "MUTUAL", clientCertificate: CERT, privateKey: KEY, caCertificates: CERT, sni: "pay.internal", insecureSkipVerify: false });
+    expect(warnings).toEqual([]);
+
+    // A file that isn't there: MUTUAL falls back to SIMPLE (never plain text) and says which file and why.
+    const missing = ok(text.replace("/etc/certs/client.key", "/etc/certs/gone.key"), { readFile });
+    expect(missing.config.services[0]!.trafficPolicy?.tls).toEqual({ mode: "SIMPLE", caCertificates: CERT, sni: "pay.internal", insecureSkipVerify: false });
+    expect(missing.warnings).toEqual([
+      'DestinationRule pay trafficPolicy.tls: privateKey "/etc/certs/gone.key" could not be read (ENOENT)',
+      "DestinationRule pay trafficPolicy.tls: mode MUTUAL is imported as SIMPLE: it needs both clientCertificate and privateKey files, so an upstream that requires a client certificate will refuse the handshake",
+    ]);
+
+    // A file that is no certificate: the schema names the field.
+    files["/etc/certs/client.pem"] = "not a certificate";
+    const bad = parseConfigText(text, { readFile });
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toContain("services.0.trafficPolicy.tls.clientCertificate");
   });
 
   it("Kong export writes protocol https (and tls_verify) for SIMPLE services, and re-imports the same", () => {
