@@ -19,9 +19,9 @@ export interface KongExport { document: Record<string, unknown>; warnings: strin
 export function exportKong(config: GatewayConfig): KongExport {
   const warnings: string[] = [];
   const upstreams: Record<string, unknown>[] = [];
-  /** Client certificates of MUTUAL services, as Kong certificate entities the services point at. */
-  const clientCertificates: Record<string, unknown>[] = [];
-  const services = config.services.map((s) => kongService(s, upstreams, clientCertificates, warnings));
+  /** Client certificates of MUTUAL services and the CAs services trust, as Kong entities the services point at. */
+  const tlsEntities: KongTlsEntities = { clientCertificates: [], caCertificates: [] };
+  const services = config.services.map((s) => kongService(s, upstreams, tlsEntities, warnings));
   const byName = new Map(services.map((s) => [s.name as string, s]));
   const globalRedirect = config.settings?.httpsRedirect;
   if (globalRedirect && globalRedirect.hosts.length > 0) {
@@ -72,13 +72,14 @@ export function exportKong(config: GatewayConfig): KongExport {
   // Kong nests the SNI names in each certificate.
   const certificates = [
     ...(config.certificates ?? []).map((c) => ({ cert: c.cert, key: c.key, tags: [c.name], snis: c.hosts.map((name) => ({ name })) })),
-    ...clientCertificates,
+    ...tlsEntities.clientCertificates,
   ];
   return {
     document: {
       _format_version: "3.0",
       services,
       ...(certificates.length ? { certificates } : {}),
+      ...(tlsEntities.caCertificates.length ? { ca_certificates: tlsEntities.caCertificates } : {}),
       ...(upstreams.length ? { upstreams } : {}),
       ...(plugins.length ? { plugins } : {}),
       ...(consumers.length ? { consumers } : {}),
@@ -107,20 +108,24 @@ function kongOpentelemetry(tracing: Tracing, warnings: string[]): Record<string,
  * A UUID-shaped id derived from `text` (Kong ids are UUIDs): the same config exports the same
  * ids, so an export diffs cleanly against the last one.
  */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
 function stableUuid(text: string): string {
   const hex = [0, 1, 2, 3].map((k) => hashString(`${k}|${text}`).toString(16).padStart(8, "0")).join("");
   // Version 5 and the RFC 4122 variant, so the id validates as a UUID.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function kongService(s: Service, upstreams: Record<string, unknown>[], clientCertificates: Record<string, unknown>[], warnings: string[]): Record<string, unknown> {
+interface KongTlsEntities { clientCertificates: Record<string, unknown>[]; caCertificates: Record<string, unknown>[] }
+
+function kongService(s: Service, upstreams: Record<string, unknown>[], tlsEntities: KongTlsEntities, warnings: string[]): Record<string, unknown> {
   const timeouts = s.trafficPolicy?.timeouts;
   const common = {
     name: s.name,
     ...(timeouts?.connectMs !== undefined ? { connect_timeout: timeouts.connectMs } : {}),
     ...(timeouts?.requestMs !== undefined ? { read_timeout: timeouts.requestMs } : {}),
     routes: [] as unknown[],
-  } as { name: string; routes: unknown[]; tls_verify?: boolean; client_certificate?: { id: string } };
+  } as { name: string; routes: unknown[]; tls_verify?: boolean; client_certificate?: { id: string }; ca_certificates?: string[] };
   if (s.subsets.length) warnings.push(`service ${s.name}: subsets have no Kong equivalent; all targets are exported in one upstream`);
   const mode = s.trafficPolicy?.tls?.mode;
   const tls = mode === "SIMPLE" || mode === "MUTUAL" ? s.trafficPolicy!.tls! : null;
@@ -131,12 +136,20 @@ function kongService(s: Service, upstreams: Record<string, unknown>[], clientCer
   if (tls !== null) {
     // Kong checks an upstream's certificate only when told to: say it either way.
     common.tls_verify = !tls.insecureSkipVerify;
-    const dropped = [tls.sni !== undefined ? "sni" : "", tls.caCertificates !== undefined ? "caCertificates" : "", tls.subjectAltNames !== undefined ? "subjectAltNames" : ""].filter(Boolean);
-    if (dropped.length) warnings.push(`service ${s.name}: tls ${dropped.join(", ")} have no Kong service field; not exported (Kong trusts its configured CAs and sends the host as SNI)`);
+    const dropped = [tls.sni !== undefined ? "sni" : "", tls.subjectAltNames !== undefined ? "subjectAltNames" : ""].filter(Boolean);
+    if (dropped.length) warnings.push(`service ${s.name}: tls ${dropped.join(", ")} have no Kong service field; not exported (Kong sends the host as SNI and checks it)`);
     if (tls.clientCertificate !== undefined && tls.privateKey !== undefined) {
       const id = stableUuid(`client-certificate:${s.name}`);
-      clientCertificates.push({ id, cert: tls.clientCertificate, key: tls.privateKey, tags: [`${s.name}-client`] });
+      tlsEntities.clientCertificates.push({ id, cert: tls.clientCertificate, key: tls.privateKey, tags: [`${s.name}-client`] });
       common.client_certificate = { id };
+    }
+    if (tls.caCertificates !== undefined) {
+      // One Kong CA certificate entity per certificate of the bundle, in its order.
+      common.ca_certificates = (tls.caCertificates.match(PEM_CERTIFICATE) ?? []).map((cert, i) => {
+        const id = stableUuid(`ca-certificate:${s.name}:${i}`);
+        tlsEntities.caCertificates.push({ id, cert: `${cert}\n`, tags: [`${s.name}-ca`] });
+        return id;
+      });
     }
   }
   const lb = s.trafficPolicy?.loadBalancer?.type;

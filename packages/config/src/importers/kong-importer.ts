@@ -18,7 +18,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
  */
 export function importKong(doc: Doc): ImportedConfig {
   const warnings: string[] = [];
-  warnUnknown(doc, ["_format_version", "_transform", "services", "routes", "upstreams", "consumers", "plugins", "_workspace", "certificates", "snis"], "kong.yml", warnings);
+  warnUnknown(doc, ["_format_version", "_transform", "services", "routes", "upstreams", "consumers", "plugins", "_workspace", "certificates", "snis", "ca_certificates"], "kong.yml", warnings);
   const upstreams = new Map<string, Doc>();
   for (const u of asArray(doc.upstreams).filter(isObject)) if (asString(u.name)) upstreams.set(asString(u.name)!, u);
 
@@ -141,16 +141,16 @@ function importProtocols(r: Doc, where: string, warnings: string[]): { status: 3
 
 /**
  * TLS of an https/grpcs service. The certificate is checked unless `tls_verify: false` (Kong
- * itself checks only with `tls_verify: true`, or nginx's proxy_ssl_verify on). A
- * `client_certificate` found among the file's certificates makes it MUTUAL (mTLS to the upstream).
+ * itself checks only with `tls_verify: true`, or nginx's proxy_ssl_verify on), against the
+ * service's `ca_certificates` (Kong CA certificate entities of the file, joined into one bundle)
+ * when it names any, else the system CAs. A `client_certificate` found among the file's
+ * certificates makes it MUTUAL (mTLS to the upstream).
  */
 function importKongTls(s: Doc, doc: Doc, where: string, warnings: string[], clientCertificateIds: Set<string>): NonNullable<NonNullable<ServiceInput["trafficPolicy"]>["tls"]> {
-  if (s.ca_certificates !== undefined && s.ca_certificates !== null) {
-    warnings.push(`${where}: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)`);
-  }
-  const tls = { ...(s.tls_verify === false ? { insecureSkipVerify: true } : {}) };
+  const caCertificates = importKongCaCertificates(s, doc, where, warnings);
+  const tls = { ...(s.tls_verify === false ? { insecureSkipVerify: true } : {}), ...(caCertificates !== undefined ? { caCertificates } : {}) };
   if (s.client_certificate === undefined || s.client_certificate === null) return { mode: "SIMPLE", ...tls };
-  const ref = isObject(s.client_certificate) ? asString(s.client_certificate.id) : asString(s.client_certificate);
+  const ref = entityId(s.client_certificate);
   const entity = asArray(doc.certificates).filter(isObject).find((c) => ref !== undefined && asString(c.id) === ref);
   const cert = entity && asString(entity.cert), key = entity && asString(entity.key);
   if (!ref || !cert || !key) {
@@ -159,6 +159,29 @@ function importKongTls(s: Doc, doc: Doc, where: string, warnings: string[], clie
   }
   clientCertificateIds.add(ref);
   return { mode: "MUTUAL", clientCertificate: cert, privateKey: key, ...tls };
+}
+
+/** A Kong reference to another entity: its id, or `{ id }`. */
+function entityId(ref: unknown): string | undefined {
+  return isObject(ref) ? asString(ref.id) : asString(ref);
+}
+
+/** The PEM of the file's CA certificate entities a service names, as one bundle; undefined: none found. */
+function importKongCaCertificates(s: Doc, doc: Doc, where: string, warnings: string[]): string | undefined {
+  const refs = asArray(s.ca_certificates).map(entityId);
+  if (refs.length === 0) return undefined;
+  const entities = asArray(doc.ca_certificates).filter(isObject);
+  const pems: string[] = [];
+  for (const ref of refs) {
+    const cert = asString(entities.find((c) => ref !== undefined && asString(c.id) === ref)?.cert);
+    if (cert === undefined) warnings.push(`${where}: ca_certificates ${ref ?? "?"} is not among the file's ca_certificates; not trusted`);
+    else pems.push(cert.endsWith("\n") ? cert : `${cert}\n`);
+  }
+  if (pems.length === 0) {
+    warnings.push(`${where}: none of its ca_certificates is in the file; the system CAs are trusted`);
+    return undefined;
+  }
+  return pems.join("");
 }
 
 function serviceTarget(s: Doc): { protocol: string; host: string; port: number; path: string | undefined } {

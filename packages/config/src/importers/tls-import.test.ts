@@ -173,15 +173,37 @@ describe("TLS to upstreams in imports and exports", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("Kong ca_certificates are named in a warning, and so is a client_certificate that is not in the file", () => {
-    const { warnings } = ok(stringify({
+  it("Kong ca_certificates entities become the service's CA bundle and export back; ids not in the file, and a missing client_certificate, are named", () => {
+    const CA2 = "-----BEGIN CERTIFICATE-----\nMIIBsecond\n-----END CERTIFICATE-----\n";
+    const { config, warnings } = ok(stringify({
       _format_version: "3.0",
-      services: [{ name: "a", url: "https://api.internal", ca_certificates: ["ca-id"], client_certificate: { id: "cc" } }],
+      ca_certificates: [{ id: "ca-one", cert: CERT }, { id: "ca-two", cert: CA2.trimEnd() }],
+      services: [
+        { name: "a", url: "https://api.internal", tls_verify: true, ca_certificates: ["ca-one", "ca-two"] },
+        { name: "b", url: "https://b.internal", ca_certificates: ["ca-gone", "ca-one"], client_certificate: { id: "cc" } },
+        { name: "c", url: "https://c.internal", ca_certificates: ["ca-gone"] },
+      ],
     }));
-    expect(warnings).toEqual([
-      "service a: ca_certificates name Kong CA certificate entities, which are not imported; the system CAs are trusted (set trafficPolicy.tls.caCertificates)",
-      "service a: client_certificate cc is not among the file's certificates; the service is imported with TLS but no client certificate",
+    expect(config.services.map((s) => s.trafficPolicy?.tls)).toEqual([
+      { mode: "SIMPLE", caCertificates: CERT + CA2, insecureSkipVerify: false },
+      { mode: "SIMPLE", caCertificates: CERT, insecureSkipVerify: false },
+      { mode: "SIMPLE", insecureSkipVerify: false },
     ]);
+    expect(warnings).toEqual([
+      "service b: ca_certificates ca-gone is not among the file's ca_certificates; not trusted",
+      "service b: client_certificate cc is not among the file's certificates; the service is imported with TLS but no client certificate",
+      "service c: ca_certificates ca-gone is not among the file's ca_certificates; not trusted",
+      "service c: none of its ca_certificates is in the file; the system CAs are trusted",
+    ]);
+    // Exported as one CA certificate entity per certificate, which import back to the same bundle.
+    const exported = exportKong(config);
+    const doc = exported.document as { ca_certificates: { id: string; cert: string }[]; services: { name: string; ca_certificates?: string[]; tls_verify?: boolean }[] };
+    expect(doc.ca_certificates.map((c) => c.cert)).toEqual([CERT, CA2, CERT]);
+    expect(doc.services[0]).toMatchObject({ tls_verify: true, ca_certificates: [doc.ca_certificates[0]!.id, doc.ca_certificates[1]!.id] });
+    expect(exported.warnings).toEqual([]);
+    const again = ok(stringify(doc));
+    expect(again.config.services.map((s) => s.trafficPolicy?.tls?.caCertificates)).toEqual([CERT + CA2, CERT, undefined]);
+    expect(again.warnings).toEqual([]);
   });
 
   it("Kong client_certificate becomes MUTUAL with that certificate (not offered by the listener), and exports back to it", () => {
@@ -266,6 +288,6 @@ describe("TLS to upstreams in imports and exports", () => {
     ]);
     expect(text).toContain("url: https://api.internal:443");
     expect(text).toContain("protocol: https");
-    expect(warnings).toEqual(["service many: tls sni have no Kong service field; not exported (Kong trusts its configured CAs and sends the host as SNI)"]);
+    expect(warnings).toEqual(["service many: tls sni have no Kong service field; not exported (Kong sends the host as SNI and checks it)"]);
   });
 });
