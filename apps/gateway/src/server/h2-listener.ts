@@ -47,8 +47,8 @@ export function isH2Preface(start: Buffer): boolean {
  * connection that begins with HTTP/2's preface (h2c with prior knowledge) is handed over by the
  * lean reader (accept). The others stay on the HTTP/1.1 path. Each stream is served on
  * node:http2's core API behind the HTTP/1.1 request/response API the proxy handler uses
- * (serveStream), and upstream trailers (e.g. `grpc-status`) go out as HTTP/2 trailers. A connection that resets most of its streams at once (Rapid Reset) is closed, by
- * Envoy's rule.
+ * (serveStream), and upstream trailers (e.g. `grpc-status`) go out as HTTP/2 trailers. A
+ * connection that resets most of its streams at once (Rapid Reset) is closed, by Envoy's rule.
  */
 export class H2Listener {
   readonly server: ReturnType<typeof createServer>;

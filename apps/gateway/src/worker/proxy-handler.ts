@@ -162,8 +162,8 @@ function contentLength(headers: Record<string, string | string[] | undefined>): 
 
 /** Answers a request the gateway decided itself (no route, overflow, …) and counts it. */
 function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, slot: StatSlot, error: GatewayError, message?: string): void {
-  // writableFinished: node:http2's compatibility response says so once the client reset the stream.
-  if (res.headersSent || res.destroyed || res.writableFinished) {
+  // Destroyed: the client went away (an HTTP/2 stream it reset, a closed connection).
+  if (res.headersSent || res.destroyed) {
     recordRequest(ctx, slot, 0, FLAG_DC, 0);
     return;
   }
@@ -582,8 +582,7 @@ type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 function onResponseClose(this: ExchangeResponse): void {
   const ex = this[EXCHANGE]!;
   ex.state!.inflight--;
-  // Not ended by us: the client went away. (writableFinished would not do: node:http2's
-  // compatibility response reports it for a stream the client reset, too.)
+  // Not ended by us: the client went away.
   if (!this.writableEnded) onClientGone(ex);
 }
 
