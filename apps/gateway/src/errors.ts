@@ -11,6 +11,8 @@ export const GatewayErrors = {
   NO_HEALTHY_UPSTREAM: { code: "SY_ERR_NO_HEALTHY_UPSTREAM", status: 503, flag: "UH", message: "No upstream target is available for this route" },
   UPSTREAM_CONNECT_FAILURE: { code: "SY_ERR_UPSTREAM_CONNECT_FAILURE", status: 503, flag: "UF", message: "Could not connect to the upstream service" },
   UPSTREAM_TIMEOUT: { code: "SY_ERR_UPSTREAM_TIMEOUT", status: 504, flag: "UT", message: "The upstream service did not answer in time" },
+  // The call's own deadline (grpc-timeout) passed first: Envoy's "upstream max stream duration reached".
+  CALL_DEADLINE_EXCEEDED: { code: "SY_ERR_DEADLINE_EXCEEDED", status: 408, flag: "UMSDR", message: "The call's deadline (grpc-timeout) passed before the upstream answered", grpcStatus: 4 },
   UPSTREAM_RESET: { code: "SY_ERR_UPSTREAM_RESET", status: 503, flag: "UC", message: "The upstream connection closed before a response" },
   UPSTREAM_OVERFLOW: { code: "SY_ERR_UPSTREAM_OVERFLOW", status: 503, flag: "UO", message: "The upstream service is at its connection or request limit" },
   RETRIES_EXHAUSTED: { code: "SY_ERR_RETRIES_EXHAUSTED", status: 503, flag: "URX", message: "The upstream service failed on every try" },
@@ -26,10 +28,11 @@ export const GatewayErrors = {
 } as const;
 
 export type GatewayErrorKey = keyof typeof GatewayErrors;
-export type GatewayError = (typeof GatewayErrors)[GatewayErrorKey];
+/** `grpcStatus`: what a gRPC call is told, when the gRPC spec's mapping of `status` would not say it. */
+export type GatewayError = (typeof GatewayErrors)[GatewayErrorKey] & { readonly grpcStatus?: number };
 
 /** Flags counted in metrics; "" is a response relayed from upstream, DC a client that left first. */
-export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC", "UO", "URX", "UAEX", "RBAC", "RL", "RLSE", "PTL", "TERM"] as const;
+export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC", "UO", "URX", "UAEX", "RBAC", "RL", "RLSE", "PTL", "TERM", "UMSDR"] as const;
 export type ResponseFlag = (typeof RESPONSE_FLAGS)[number];
 
 export function flagIndex(flag: ResponseFlag): number {

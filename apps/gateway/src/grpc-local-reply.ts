@@ -46,13 +46,14 @@ export function encodeGrpcMessage(message: string): string {
 
 /**
  * Writes the Trailers-Only answer for a refusal the gateway would have sent as `httpStatus`;
- * `headers`: the flag and the like; `requestType`: the call's content-type.
+ * `headers`: the flag and the like; `requestType`: the call's content-type; `grpcStatus`: the
+ * status to send, when not the one `httpStatus` maps to.
  */
-export function sendGrpcLocalReply(res: ServerResponse, httpStatus: number, message: string, headers: OutgoingHttpHeaders, requestType: string | undefined): void {
+export function sendGrpcLocalReply(res: ServerResponse, httpStatus: number, message: string, headers: OutgoingHttpHeaders, requestType: string | undefined, grpcStatus = grpcStatusFor(httpStatus)): void {
   res.writeHead(200, {
     ...headers,
     "content-type": replyContentType(requestType),
-    "grpc-status": String(grpcStatusFor(httpStatus)),
+    "grpc-status": String(grpcStatus),
     "grpc-message": encodeGrpcMessage(message),
   });
   res.end();

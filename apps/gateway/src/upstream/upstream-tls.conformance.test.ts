@@ -165,7 +165,9 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     // Counted by SNI: the health checks of another service reach the same upstream meanwhile.
     const before = up.handshakes.get(SNI);
     for (let i = 0; i < 5; i++) expect((await send(client, `/trusted/k${i}`)).status).toBe(200);
-    expect(up.handshakes.get(SNI)).toBe(before);
+    // Without the fix every Host change was a new handshake (7 here); a mirror copy still finishing
+    // when the next request goes out may need a second connection (seen under a loaded suite).
+    expect(up.handshakes.get(SNI)! - before!).toBeLessThanOrEqual(1);
   });
 
   it("a subset's tls replaces the service's: the subset trusts the CA, the whole service does not", async () => {
@@ -197,7 +199,9 @@ describe("TLS to upstream targets (trafficPolicy.tls SIMPLE)", () => {
     }
     expect(up.seen.find((s) => s.path === "/trusted-renamed/h1")?.host).toBe("renamed.test");
     expect(up.seen.find((s) => s.path === "/trusted/h1")?.host).toBe(`127.0.0.1:${up.port}`);
-    expect(up.handshakes.get(SNI)).toBe(before);
+    // Without the fix every Host change was a new handshake (7 here); a mirror copy still finishing
+    // when the next request goes out may need a second connection (seen under a loaded suite).
+    expect(up.handshakes.get(SNI)! - before!).toBeLessThanOrEqual(1);
   });
 
   it("mirrors to a TLS destination go over TLS", async () => {

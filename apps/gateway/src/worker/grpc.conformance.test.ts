@@ -1,8 +1,10 @@
 import * as grpc from "@grpc/grpc-js";
+import { connect as connectH2, type IncomingHttpHeaders } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayConfigInput } from "@switchyard/config";
 import { hashApiKey } from "@switchyard/config/credential-hashing";
 import { makeTestCertificate, type TestCertificate } from "@switchyard/config/testing";
+import { waitUntil } from "../testing/fixtures.ts";
 import { startPushedGateway, type PushedGateway } from "../testing/pushed-gateway.ts";
 
 // A real gRPC client and server (@grpc/grpc-js), with JSON messages instead of protobuf: the
@@ -43,6 +45,8 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
   let plain: Client;
   /** Flaky calls seen, by the request's id: the first one of each fails with the status asked for. */
   const flakyCalls = new Map<string, number>();
+  /** Slow calls found cancelled when they would have answered (the gateway gave up on them). */
+  let slowCancelled = 0;
 
   beforeAll(async () => {
     server = new grpc.Server();
@@ -69,8 +73,11 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
         if (n === 1) return cb({ code: Number(call.request.failWith), details: "try again" });
         cb(null, { id, calls: n, echoed: call.request.payload });
       },
-      Slow(_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
-        setTimeout(() => cb(null, { late: true }), 1_000);
+      Slow(call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) {
+        setTimeout(() => {
+          if (call.cancelled) slowCancelled++;
+          cb(null, { late: true });
+        }, 1_000);
       },
     });
     upstreamPort = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => err ? reject(err) : resolve(port)));
@@ -89,6 +96,8 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
         // Another name for the same service, behind key-auth (the prefix rewritten to the real one).
         { name: "locked", path: { type: "prefix", value: "/locked.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" } }] },
         { name: "down", path: { type: "prefix", value: "/down.Greeter/" }, rules: [{ destinations: [{ service: "down" }] }] },
+        // The same service with a route timeout of 150 ms.
+        { name: "hurried", path: { type: "prefix", value: "/hurried.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" }, timeoutMs: 150 }] },
       ],
       consumers: [{ username: "alice", credentials: { key_auth: [{ key_hash: hashApiKey("alice-key-1234567890") }] } }],
       policies: [{ type: "key-auth", name: "keys", scope: { kind: "route", name: "locked" }, config: {} }],
@@ -221,6 +230,39 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
     const { error } = await unary(plain, "Slow", {}, new grpc.Metadata(), { deadline: Date.now() + 200 });
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it("the call's grpc-timeout is its deadline at the gateway too: DEADLINE_EXCEEDED (UMSDR) when it is the sooner, the route's timeout (UT) when that is", async () => {
+    // A client that sends grpc-timeout but keeps no timer of its own: what answers is the gateway.
+    const session = connectH2(`http://127.0.0.1:${pushed.gw.proxyPort}`);
+    const call = (path: string, timeout: string) => new Promise<{ status: string; flag: string; ms: number }>((resolve, reject) => {
+      const started = performance.now();
+      const message = Buffer.from("{}");
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+      const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", "grpc-timeout": timeout });
+      let head: IncomingHttpHeaders = {};
+      stream.on("response", (h) => { head = h; });
+      stream.on("trailers", (t) => { head = { ...head, ...t }; });
+      stream.resume();
+      stream.on("end", () => resolve({ status: String(head["grpc-status"]), flag: String(head["x-switchyard-flag"]), ms: performance.now() - started }));
+      stream.on("error", reject);
+      stream.end(frame);
+    });
+    try {
+      const before = slowCancelled;
+      const own = await call("/demo.Greeter/Slow", "200m");
+      expect([own.status, own.flag]).toEqual([String(grpc.status.DEADLINE_EXCEEDED), "UMSDR"]);
+      expect(own.ms).toBeGreaterThanOrEqual(190);
+      expect(own.ms).toBeLessThan(700);
+      await waitUntil(() => slowCancelled === before + 1, 2_000); // the upstream call was cancelled with it
+      const route = await call("/hurried.Greeter/Slow", "5S");
+      expect([route.status, route.flag]).toEqual([String(grpc.status.UNAVAILABLE), "UT"]);
+      expect(route.ms).toBeLessThan(700);
+      const sooner = await call("/hurried.Greeter/Slow", "50m");
+      expect([sooner.status, sooner.flag]).toEqual([String(grpc.status.DEADLINE_EXCEEDED), "UMSDR"]);
+    } finally {
+      session.destroy();
+    }
   });
 
   it("over TLS to the HTTPS listener (ALPN h2)", async () => {

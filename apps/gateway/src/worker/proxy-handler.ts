@@ -22,6 +22,7 @@ import type { PoolRegistry } from "../upstream/pool-registry.ts";
 import { H2_REFUSED_STREAM, toH2Headers, type H2Attempt, type H2Callbacks } from "../upstream/h2-pool.ts";
 import { UNDICI_SERVERNAME } from "../upstream/tls-connector.ts";
 import { isGrpcRequest, sendGrpcLocalReply } from "../grpc-local-reply.ts";
+import { grpcTimeoutMs } from "../grpc-timeout.ts";
 import { applyHeaderOps, sendDirectResponse, sendRedirect } from "./rule-actions.ts";
 import { sendMirror } from "./mirror.ts";
 import { clientAddress, plainIp } from "@switchyard/config/client-address";
@@ -133,6 +134,8 @@ interface Exchange {
   backoffTimer: NodeJS.Timeout | null;
   tryTimedOut: boolean;
   routeTimedOut: boolean;
+  /** The route timer is the call's grpc-timeout, sooner than the route's timeout. */
+  deadlineFromCall: boolean;
   /** The current try's response is being thrown away because another try follows. */
   discarding: boolean;
   /** Response headers went to the client. */
@@ -169,7 +172,7 @@ function reply(ctx: Parameters<typeof recordRequest>[0], res: ServerResponse, sl
   }
   if (isGrpcRequest(ctx.req.headers)) {
     recordRequest(ctx, slot, error.status, flagIndex(error.flag), 0);
-    return sendGrpcLocalReply(res, error.status, message ?? error.message, { [FLAG_HEADER]: error.flag }, ctx.req.headers["content-type"]);
+    return sendGrpcLocalReply(res, error.status, message ?? error.message, { [FLAG_HEADER]: error.flag }, ctx.req.headers["content-type"], error.grpcStatus);
   }
   const body = errorBody(error, message);
   recordRequest(ctx, slot, error.status, flagIndex(error.flag), body.length);
@@ -203,6 +206,8 @@ function finish(ex: Exchange): void {
 
 function fail(ex: Exchange, error: GatewayError): void {
   finish(ex);
+  // The timeout that ran out was the call's own deadline (grpc-timeout), not the route's.
+  if (ex.deadlineFromCall && ex.routeTimedOut && error.status === 504) error = GatewayErrors.CALL_DEADLINE_EXCEEDED;
   reply(ex, ex.res, ex.slot, error);
 }
 
@@ -665,7 +670,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, proxy: state, state: null, hash: 0,
       body: null, bodyCopy: null, grpcWeb: GRPC_WEB_NONE, grpcWebTrailers: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
-      tryTimedOut: false, routeTimedOut: false, discarding: false, relayed: false, sentAt: 0, done: false,
+      tryTimedOut: false, routeTimedOut: false, deadlineFromCall: false, discarding: false, relayed: false, sentAt: 0, done: false,
       trace, attemptSpan: null, attemptStatus: 0,
     };
 
@@ -746,9 +751,19 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   ex.state = state;
   (res as ExchangeResponse)[EXCHANGE] = ex;
   res.on("close", onResponseClose);
-  if (dest.timeoutMs !== null) {
-    ex.deadline = wallClock() + dest.timeoutMs;
-    ex.routeTimer = setTimeout(onRouteTimeout, dest.timeoutMs, ex);
+  let timeoutMs = dest.timeoutMs;
+  const callTimeout = req.headers["grpc-timeout"];
+  if (typeof callTimeout === "string" && isGrpcRequest(req.headers)) {
+    // A gRPC call's own deadline, when it is the sooner one (Istio has Envoy honour it).
+    const ms = grpcTimeoutMs(callTimeout);
+    if (ms !== null && (timeoutMs === null || ms < timeoutMs)) {
+      timeoutMs = ms;
+      ex.deadlineFromCall = true;
+    }
+  }
+  if (timeoutMs !== null) {
+    ex.deadline = wallClock() + timeoutMs;
+    ex.routeTimer = setTimeout(onRouteTimeout, timeoutMs, ex);
   }
 
   const policy = dest.retry;
