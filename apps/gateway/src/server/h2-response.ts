@@ -20,8 +20,9 @@ function noop(): void {}
 /**
  * The response side of one HTTP/2 stream: the part of node:http's ServerResponse the proxy, its
  * policies and its tracing use (as LeanResponse offers it for HTTP/1.1), on node:http2's core
- * stream API. Names are lower-cased and checked as node:http checks them (a TypeError from
- * writeHead/setHeader); connection-specific ones are left out instead of thrown on.
+ * stream API. Names are lower-cased and, with the values, checked as node:http checks them when
+ * the head is decided (a TypeError from writeHead); connection-specific ones are left out instead
+ * of thrown on.
  *
  * writeHead() only records the head, as node:http's does: it goes out with the first body bytes,
  * or with end(), and then on a HEADERS frame that ends the stream when there is no body. That is
