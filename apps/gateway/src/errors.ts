@@ -25,14 +25,22 @@ export const GatewayErrors = {
   PAYLOAD_TOO_LARGE: { code: "SY_ERR_PAYLOAD_TOO_LARGE", status: 413, flag: "PTL", message: "Request size limit exceeded" },
   LENGTH_REQUIRED: { code: "SY_ERR_LENGTH_REQUIRED", status: 411, flag: "PTL", message: "A Content-Length header is required" },
   TERMINATED: { code: "SY_ERR_TERMINATED", status: 503, flag: "TERM", message: "The service is not available" },
+  // A rule's fault injection answered instead of the upstream (its status is the rule's): Envoy's "FI".
+  FAULT_ABORT: { code: "SY_ERR_FAULT_INJECTED", status: 503, flag: "FI", message: "Fault injected: the request was aborted" },
 } as const;
 
 export type GatewayErrorKey = keyof typeof GatewayErrors;
 /** `grpcStatus`: what a gRPC call is told, when the gRPC spec's mapping of `status` would not say it. */
-export type GatewayError = (typeof GatewayErrors)[GatewayErrorKey] & { readonly grpcStatus?: number };
+export interface GatewayError {
+  readonly code: string;
+  readonly status: number;
+  readonly flag: ResponseFlag;
+  readonly message: string;
+  readonly grpcStatus?: number;
+}
 
 /** Flags counted in metrics; "" is a response relayed from upstream, DC a client that left first. */
-export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC", "UO", "URX", "UAEX", "RBAC", "RL", "RLSE", "PTL", "TERM", "UMSDR"] as const;
+export const RESPONSE_FLAGS = ["", "NR", "DPE", "UH", "UF", "UT", "UC", "DC", "UO", "URX", "UAEX", "RBAC", "RL", "RLSE", "PTL", "TERM", "UMSDR", "FI"] as const;
 export type ResponseFlag = (typeof RESPONSE_FLAGS)[number];
 
 export function flagIndex(flag: ResponseFlag): number {

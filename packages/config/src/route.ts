@@ -88,6 +88,33 @@ export const MirrorSchema = z.strictObject({
   percentage: z.number().min(0).max(100).default(100),
 });
 
+/** gRPC status names (grpc/doc/statuscodes.md), as Istio's fault abort takes them; index = code. */
+export const GRPC_STATUS_NAMES = [
+  "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+] as const;
+
+const FaultPercentage = z.number().min(0, "Between 0 and 100").max(100, "Between 0 and 100").default(100);
+
+/**
+ * Istio HTTPFaultInjection (chaos testing): delay a share of the rule's requests before they go
+ * on, and/or answer a share with an error instead of forwarding them (after the delay, as
+ * Envoy's fault filter does). Percentages default to 100, as Istio's translation does.
+ */
+export const FaultSchema = z.strictObject({
+  delay: z.strictObject({
+    fixedDelayMs: DurationMs.refine((ms) => ms >= 1, "At least 1ms"),
+    percentage: FaultPercentage,
+  }).optional(),
+  abort: z.strictObject({
+    /** The status answered (HTTP); a gRPC call gets it by the gRPC spec's mapping. */
+    httpStatus: z.number().int().min(200, "An HTTP status from 200 to 599").max(599, "An HTTP status from 200 to 599").optional(),
+    /** A gRPC status by name (UNAVAILABLE, …): answered as gRPC (HTTP 200, grpc-status). */
+    grpcStatus: z.enum(GRPC_STATUS_NAMES.slice(1) as [string, ...string[]], { error: "A gRPC status name such as UNAVAILABLE (not OK)" }).optional(),
+    percentage: FaultPercentage,
+  }).refine((a) => (a.httpStatus === undefined) !== (a.grpcStatus === undefined), "Set either httpStatus or grpcStatus").optional(),
+}).refine((f) => f.delay !== undefined || f.abort !== undefined, "Set delay, abort or both");
+
 export const DestinationSchema = z.strictObject({
   service: NameSchema,
   subset: NameSchema.optional(),
@@ -116,6 +143,8 @@ export const RuleSchema = z.strictObject({
   directResponse: DirectResponseSchema.optional(),
   stickySplit: StickySplitSchema.optional(),
   mirror: MirrorSchema.optional(),
+  /** Injected delays and errors, for a share of the rule's requests (Istio `fault`). */
+  fault: FaultSchema.optional(),
 });
 export type Rule = z.infer<typeof RuleSchema>;
 

@@ -1,4 +1,4 @@
-import { matchesSelector, type GatewayConfig, type Route, type Rule, type RuleMatch, type Service, type StringMatch, type TrafficPolicy } from "@switchyard/config";
+import { GRPC_STATUS_NAMES, matchesSelector, type GatewayConfig, type Route, type Rule, type RuleMatch, type Service, type StringMatch, type TrafficPolicy } from "@switchyard/config";
 import { CompileErrorCode, ConfigCompileError } from "./compile-error.ts";
 import { compileRuleActions } from "./compile-rule-actions.ts";
 import { checkJwtCredentials } from "./jwt-keys.ts";
@@ -13,6 +13,7 @@ import type {
   CompiledCondition,
   CompiledConfig,
   CompiledDestination,
+  CompiledFault,
   CompiledMatchBlock,
   CompiledRoute,
   CompiledRule,
@@ -182,6 +183,22 @@ function compileRule(rule: Rule, index: number, at: string, services: Map<string
     timeoutMs: rule.timeoutMs ?? null,
     ...compileRuleActions(rule, at),
     mirror,
+    fault: rule.fault ? compileFault(rule.fault) : null,
+  });
+}
+
+/** The HTTP status a gRPC status stands for (by gRPC code; grpc-gateway's mapping), for a request that isn't gRPC. */
+const HTTP_STATUS_OF_GRPC = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
+
+function compileFault(fault: NonNullable<Rule["fault"]>): CompiledFault {
+  const abort = fault.abort;
+  const grpcStatus = abort?.grpcStatus !== undefined ? GRPC_STATUS_NAMES.indexOf(abort.grpcStatus as (typeof GRPC_STATUS_NAMES)[number]) : -1;
+  return Object.freeze({
+    delayMs: fault.delay?.fixedDelayMs ?? 0,
+    delayFraction: fault.delay ? fault.delay.percentage / 100 : 0,
+    abortStatus: abort?.httpStatus ?? (grpcStatus >= 0 ? HTTP_STATUS_OF_GRPC[grpcStatus]! : 0),
+    abortGrpcStatus: grpcStatus,
+    abortFraction: abort ? abort.percentage / 100 : 0,
   });
 }
 

@@ -189,6 +189,17 @@ export interface CompiledMirror {
   readonly fraction: number;
 }
 
+/** Istio fault injection of a rule; fractions 0..1 (0: never). */
+export interface CompiledFault {
+  readonly delayMs: number;
+  readonly delayFraction: number;
+  /** The HTTP status of an abort; for a gRPC-status abort, the one that status stands for (UNAVAILABLE: 503). */
+  readonly abortStatus: number;
+  /** The gRPC status of an abort; -1: none set (a gRPC call gets abortStatus's mapping). */
+  readonly abortGrpcStatus: number;
+  readonly abortFraction: number;
+}
+
 export interface CompiledRule {
   readonly index: number;
   readonly name: string | null;
@@ -208,6 +219,7 @@ export interface CompiledRule {
   /** Picks the weighted side by a request attribute's hash instead of at random. */
   readonly sticky: CompiledSticky | null;
   readonly mirror: CompiledMirror | null;
+  readonly fault: CompiledFault | null;
 }
 
 export type HostMatcher =

@@ -96,8 +96,12 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
         // Another name for the same service, behind key-auth (the prefix rewritten to the real one).
         { name: "locked", path: { type: "prefix", value: "/locked.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" } }] },
         { name: "down", path: { type: "prefix", value: "/down.Greeter/" }, rules: [{ destinations: [{ service: "down" }] }] },
-        // The same service with a route timeout of 150 ms.
-        { name: "hurried", path: { type: "prefix", value: "/hurried.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" }, timeoutMs: 150 }] },
+        // The same service behind an injected fault: every call aborted with RESOURCE_EXHAUSTED.
+        { name: "faulty", path: { type: "prefix", value: "/faulty.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" }, fault: { abort: { grpcStatus: "RESOURCE_EXHAUSTED" } } }] },
+        // The same service, the call's grpc-timeout kept from it (so only the gateway keeps the
+        // deadline), with no route timeout and with one of 150 ms.
+        { name: "deadline", path: { type: "prefix", value: "/deadline.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" }, headers: { request: { remove: ["grpc-timeout"] } } }] },
+        { name: "hurried", path: { type: "prefix", value: "/hurried.Greeter/" }, rules: [{ destinations: [{ service: "greeter" }], rewrite: { uri: "/demo.Greeter/" }, headers: { request: { remove: ["grpc-timeout"] } }, timeoutMs: 150 }] },
       ],
       consumers: [{ username: "alice", credentials: { key_auth: [{ key_hash: hashApiKey("alice-key-1234567890") }] } }],
       policies: [{ type: "key-auth", name: "keys", scope: { kind: "route", name: "locked" }, config: {} }],
@@ -250,11 +254,11 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
     });
     try {
       const before = slowCancelled;
-      const own = await call("/demo.Greeter/Slow", "200m");
+      const own = await call("/deadline.Greeter/Slow", "200m");
       expect([own.status, own.flag]).toEqual([String(grpc.status.DEADLINE_EXCEEDED), "UMSDR"]);
       expect(own.ms).toBeGreaterThanOrEqual(190);
       expect(own.ms).toBeLessThan(700);
-      await waitUntil(() => slowCancelled === before + 1, 2_000); // the upstream call was cancelled with it
+      await waitUntil(() => slowCancelled === before + 1, 2_000); // the gateway cancelled the upstream call
       const route = await call("/hurried.Greeter/Slow", "5S");
       expect([route.status, route.flag]).toEqual([String(grpc.status.UNAVAILABLE), "UT"]);
       expect(route.ms).toBeLessThan(700);
@@ -262,6 +266,18 @@ describe("gRPC through the gateway (grpc-js client and server)", () => {
       expect([sooner.status, sooner.flag]).toEqual([String(grpc.status.DEADLINE_EXCEEDED), "UMSDR"]);
     } finally {
       session.destroy();
+    }
+  });
+
+  it("an injected abort with a gRPC status reaches a gRPC client as that status, flag FI", async () => {
+    const Faulty = grpc.makeGenericClientConstructor({ SayHello: { ...greeter.SayHello, path: "/faulty.Greeter/SayHello" } }, "Faulty") as unknown as new (a: string, c: grpc.ChannelCredentials) => Client;
+    const faulty = new Faulty(`127.0.0.1:${pushed.gw.proxyPort}`, grpc.credentials.createInsecure());
+    try {
+      const { error } = await unary(faulty, "SayHello", { name: "x" });
+      expect([error?.code, error?.details]).toEqual([grpc.status.RESOURCE_EXHAUSTED, "Fault injected: the request was aborted"]);
+      expect(error?.metadata.get("x-switchyard-flag")).toEqual(["FI"]);
+    } finally {
+      faulty.close();
     }
   });
 

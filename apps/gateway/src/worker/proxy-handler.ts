@@ -4,7 +4,7 @@ import { Writable, type Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import {
   canonicalizePath, matchRoute, pickDestination, upstreamPath,
-  type CompiledDestination, type CompiledRetryPolicy, type RouteMatch,
+  type CompiledDestination, type CompiledFault, type CompiledRetryPolicy, type RouteMatch,
 } from "@switchyard/routing";
 import { classifyUpstreamError, errorBody, flagIndex, GatewayErrors, type GatewayError } from "../errors.ts";
 import type { HostState } from "../upstream/host-state.ts";
@@ -136,6 +136,8 @@ interface Exchange {
   routeTimedOut: boolean;
   /** The route timer is the call's grpc-timeout, sooner than the route's timeout. */
   deadlineFromCall: boolean;
+  /** The rule's fault injection was rolled for this request (a delayed one goes on without another roll). */
+  faultApplied: boolean;
   /** The current try's response is being thrown away because another try follows. */
   discarding: boolean;
   /** Response headers went to the client. */
@@ -204,10 +206,14 @@ function finish(ex: Exchange): void {
   ex.runtime.cluster.release();
 }
 
+/** How close to the deadline a try's own timeout counts as the deadline (timers and the coarse clock differ by a millisecond or so). */
+const DEADLINE_SLACK_MS = 2;
+
 function fail(ex: Exchange, error: GatewayError): void {
   finish(ex);
-  // The timeout that ran out was the call's own deadline (grpc-timeout), not the route's.
-  if (ex.deadlineFromCall && ex.routeTimedOut && error.status === 504) error = GatewayErrors.CALL_DEADLINE_EXCEEDED;
+  // The timeout that ran out was the call's own deadline (grpc-timeout), not the route's: its
+  // timer, or the try's, which the deadline capped and which may fire a moment before it.
+  if (ex.deadlineFromCall && error.status === 504 && (ex.routeTimedOut || wallClock() >= ex.deadline - DEADLINE_SLACK_MS)) error = GatewayErrors.CALL_DEADLINE_EXCEEDED;
   reply(ex, ex.res, ex.slot, error);
 }
 
@@ -580,6 +586,25 @@ function onRouteTimeout(ex: Exchange): void {
   abortTry(ex);
 }
 
+/** A delayed request goes on, unless its client left meanwhile or the abort share takes it. */
+function afterFaultDelay(ex: Exchange, rawQuery: string): void {
+  if (ex.res.destroyed) {
+    ex.done = true;
+    recordRequest(ex, ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot, 0, FLAG_DC, 0);
+    return;
+  }
+  if (!abortByFault(ex, ex.match.rule.fault!)) proceed(ex.proxy, ex, rawQuery);
+}
+
+/** Answers with the rule's fault status when this request falls in its abort share (flag FI); true when it did. */
+function abortByFault(ex: Exchange, fault: CompiledFault): boolean {
+  if (fault.abortFraction === 0 || Math.random() >= fault.abortFraction) return false;
+  ex.done = true;
+  const error: GatewayError = { ...GatewayErrors.FAULT_ABORT, status: fault.abortStatus, ...(fault.abortGrpcStatus >= 0 ? { grpcStatus: fault.abortGrpcStatus } : {}) };
+  reply(ex, ex.res, ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot, error);
+  return true;
+}
+
 const EXCHANGE = Symbol("exchange");
 type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 
@@ -670,7 +695,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
       slot: rt.unroutedSlot, runtime: null!, dest: null!, method, path, clientIp, peerIp, peerTrusted, secure, bodyTooLarge: false, consumer: "", consumerId: 0, match, policy: null, table: rt, proxy: state, state: null, hash: 0,
       body: null, bodyCopy: null, grpcWeb: GRPC_WEB_NONE, grpcWebTrailers: null, retry: null, retries: 0, retrying: false, deadline: Infinity,
       targetIndex: -1, host: null, permit: PERMIT_NONE, controller: null, tryTimer: null, routeTimer: null, backoffTimer: null,
-      tryTimedOut: false, routeTimedOut: false, deadlineFromCall: false, discarding: false, relayed: false, sentAt: 0, done: false,
+      tryTimedOut: false, routeTimedOut: false, deadlineFromCall: false, faultApplied: false, discarding: false, relayed: false, sentAt: 0, done: false,
       trace, attemptSpan: null, attemptStatus: 0,
     };
 
@@ -719,12 +744,21 @@ function afterPolicies(pr: PolicyRequest): void {
   proceed(ex.proxy, ex, pr.rawQuery);
 }
 
-/** Everything after the access phase: redirects and direct responses, destination, first try. */
+/** Everything after the access phase: fault injection, redirects and direct responses, destination, first try. */
 function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   const { req, res, match, method } = ex;
   const rt = ex.table;
   const rule = match.rule;
   const path = ex.path;
+  if (rule.fault !== null && !ex.faultApplied) {
+    ex.faultApplied = true;
+    const fault = rule.fault;
+    if (fault.delayFraction > 0 && Math.random() < fault.delayFraction) {
+      setTimeout(afterFaultDelay, fault.delayMs, ex, rawQuery);
+      return;
+    }
+    if (abortByFault(ex, fault)) return;
+  }
   if (rule.redirect !== null || rule.directResponse !== null) {
     ex.done = true;
     const slot = rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot;

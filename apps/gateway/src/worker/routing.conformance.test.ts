@@ -156,4 +156,44 @@ describe("routing conformance (real loopback upstreams)", () => {
       expect(Math.abs((slow.hits - 1) / 400 - 0.5)).toBeLessThan(0.1);
     }, 20_000);
   });
+  it("fault injection (Istio fault): aborts answer the rule's status with flag FI and never reach the upstream; a share holds within ±3 pp; delays hold requests back", async () => {
+    const orders = (fault: NonNullable<RouteInput["rules"][number]["fault"]>): RouteInput => ({
+      name: "orders", path: { type: "prefix", value: "/api/orders" }, rules: [{ destinations: [{ service: "order-service" }], fault }],
+    });
+    await apply([orders({ abort: { httpStatus: 418 } })]);
+    const before = up.orders.requests;
+    const aborted = await send(client, "/api/orders/1");
+    expect([aborted.status, aborted.headers["x-switchyard-flag"], (aborted.json.error as { code?: string } | undefined)?.code]).toEqual([418, "FI", "SY_ERR_FAULT_INJECTED"]);
+    // A gRPC-status abort: a call that isn't gRPC gets the HTTP status it stands for.
+    await apply([orders({ abort: { grpcStatus: "UNAVAILABLE" } })]);
+    expect((await send(client, "/api/orders/1")).status).toBe(503);
+    expect(up.orders.requests).toBe(before);
+
+    await apply([orders({ abort: { httpStatus: 503, percentage: 30 } })]);
+    let failed = 0;
+    const total = 2_000;
+    let next = 0;
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < total) {
+        next++;
+        const res = await send(client, "/api/orders/1");
+        if (res.status === 503) failed++;
+        else expect(res.status).toBe(200);
+      }
+    }));
+    expect(Math.abs(failed / total - 0.3)).toBeLessThan(0.03);
+    expect(up.orders.requests - before).toBe(total - failed);
+
+    await apply([orders({ delay: { fixedDelayMs: 150 } })]);
+    const started = performance.now();
+    expect((await send(client, "/api/orders/1")).status).toBe(200);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(145);
+    expect(took).toBeLessThan(600);
+    // Delay and abort together: delayed first, then aborted.
+    await apply([orders({ delay: { fixedDelayMs: 100 }, abort: { httpStatus: 500 } })]);
+    const t0 = performance.now();
+    expect((await send(client, "/api/orders/1")).status).toBe(500);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(95);
+  }, 60_000);
 });

@@ -47,10 +47,15 @@ describe("Istio import", () => {
     if (merged.ok) expect(merged.config.services[0]!.targets.map((t) => t.host)).toEqual(["10.0.0.1", "10.0.0.2"]);
   });
 
-  it("warns about what it does not carry over", () => {
-    const text = fixture("istio-canary.yaml").replace("    - name: testers\n", "    - name: testers\n      fault:\n        abort:\n          httpStatus: 503\n");
-    const r = parseConfigText(text);
-    expect(r.warnings).toContain('VirtualService user-service http[0]: "fault" is not supported and was not imported');
+  it("imports fault injection (delay and abort, their percentages; 100 when unset); warns about what it does not carry over", () => {
+    const fault = "      fault:\n        delay:\n          fixedDelay: 2s\n          percentage: { value: 12.5 }\n        abort:\n          httpStatus: 503\n      gateways: [mesh]\n";
+    const r = parseConfigText(fixture("istio-canary.yaml").replace("    - name: testers\n", `    - name: testers\n${fault}`));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.config.routes.flatMap((route) => route.rules.map((rule) => rule.fault)).filter(Boolean)[0]).toEqual({ delay: { fixedDelayMs: 2_000, percentage: 12.5 }, abort: { httpStatus: 503, percentage: 100 } });
+    expect(r.warnings).toContain('VirtualService user-service http[0]: "gateways" is not supported and was not imported');
+    const grpc = parseConfigText(fixture("istio-canary.yaml").replace("    - name: testers\n", "    - name: testers\n      fault:\n        abort: { grpcStatus: UNAVAILABLE, percent: 5 }\n        other: 1\n"));
+    expect(grpc.ok && grpc.config.routes.flatMap((route) => route.rules.map((rule) => rule.fault)).filter(Boolean)[0]).toEqual({ abort: { grpcStatus: "UNAVAILABLE", percentage: 5 } });
+    expect(grpc.warnings).toContain('VirtualService user-service http[0].fault: "other" is not supported and was not imported');
   });
 });
 

@@ -67,7 +67,36 @@ export function importHttpActions(entry: Doc, where: string, warnings: string[],
     if (body.bytes !== undefined) warnings.push(`${where}.directResponse: a "bytes" body is not supported; only "string" bodies were imported`);
     out.directResponse = { status: entry.directResponse.status, ...(asString(body.string) !== undefined ? { body: asString(body.string)! } : {}) };
   }
+  if (isObject(entry.fault)) {
+    const fault = importFault(entry.fault, `${where}.fault`, warnings);
+    if (fault) out.fault = fault;
+  }
   return out;
+}
+
+/** Istio HTTPFaultInjection: delay (fixedDelay) and abort (httpStatus or grpcStatus), each with its percentage. */
+function importFault(f: Doc, where: string, warnings: string[]): RuleInput["fault"] | null {
+  warnUnknown(f, ["delay", "abort"], where, warnings);
+  const out: NonNullable<RuleInput["fault"]> = {};
+  if (isObject(f.delay)) {
+    warnUnknown(f.delay, ["fixedDelay", "percentage", "percent"], `${where}.delay`, warnings);
+    const fixedDelayMs = istioDurationMs(f.delay.fixedDelay, `${where}.delay.fixedDelay`, warnings);
+    if (fixedDelayMs === undefined) warnings.push(`${where}.delay: no fixedDelay; not imported`);
+    else out.delay = { fixedDelayMs, ...faultPercentage(f.delay) };
+  }
+  if (isObject(f.abort)) {
+    warnUnknown(f.abort, ["httpStatus", "grpcStatus", "http2Error", "percentage", "percent"], `${where}.abort`, warnings);
+    if (typeof f.abort.httpStatus === "number") out.abort = { httpStatus: f.abort.httpStatus, ...faultPercentage(f.abort) };
+    else if (asString(f.abort.grpcStatus) !== undefined) out.abort = { grpcStatus: asString(f.abort.grpcStatus)!, ...faultPercentage(f.abort) };
+    else warnings.push(`${where}.abort: only httpStatus and grpcStatus aborts are supported; not imported`);
+  }
+  return out.delay || out.abort ? out : null;
+}
+
+/** A fault's percentage {value} (or the older integer percent); unset means 100, as Istio's translation has it. */
+function faultPercentage(d: Doc): { percentage?: number } {
+  if (isObject(d.percentage) && typeof d.percentage.value === "number") return { percentage: d.percentage.value };
+  return typeof d.percent === "number" ? { percentage: d.percent } : {};
 }
 
 /** Istio mirrorPercentage {value} (or the older integer mirrorPercent); unset means 100. */

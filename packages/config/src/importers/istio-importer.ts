@@ -84,7 +84,7 @@ export function importIstio(docs: Doc[], options: ImportOptions = {}): ImportedC
     const http = asArray(spec.http).filter(isObject);
     http.forEach((entry, i) => {
       const entryWhere = `${where} http[${i}]`;
-      warnUnknown(entry, ["name", "match", "route", "timeout", "retries", "rewrite", "headers", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors", "corsPolicy", "redirect", "directResponse"], entryWhere, warnings);
+      warnUnknown(entry, ["name", "match", "route", "timeout", "retries", "rewrite", "headers", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors", "corsPolicy", "redirect", "directResponse", "fault"], entryWhere, warnings);
       const destinations = asArray(entry.route).filter(isObject).map((r, d) => {
         warnUnknown(r, ["destination", "weight"], `${entryWhere}.route[${d}]`, warnings);
         const dest = isObject(r.destination) ? r.destination : {};
