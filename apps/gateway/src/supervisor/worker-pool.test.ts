@@ -42,6 +42,19 @@ describe("WorkerPool", () => {
     await client.close();
   });
 
+  it("a drain waits for a request a fault delay holds back", async () => {
+    const config = demoConfig(up);
+    config.routes![1]!.rules[0]!.fault = { delay: { fixedDelayMs: 400 } };
+    const pool = new WorkerPool({ count: 1, port: 0, host: "127.0.0.1", statsIntervalMs: 500, log: silentLogger, onStats: () => {} });
+    await pool.start(makeSnapshot(1, config));
+    const client = proxyClient(pool.proxyPort, 1);
+    const held = send(client, "/api/orders/1");
+    await new Promise((r) => setTimeout(r, 100));
+    await pool.stop(5_000);
+    expect((await held).status).toBe(200);
+    await client.close();
+  });
+
   it("refuses a port another gateway already serves instead of sharing it through SO_REUSEPORT", async () => {
     const first = new WorkerPool({ count: 1, port: 0, host: "127.0.0.1", statsIntervalMs: 500, log: silentLogger, onStats: () => {} });
     await first.start(null);

@@ -588,6 +588,7 @@ function onRouteTimeout(ex: Exchange): void {
 
 /** A delayed request goes on, unless its client left meanwhile or the abort share takes it. */
 function afterFaultDelay(ex: Exchange, rawQuery: string): void {
+  ex.proxy.inflight--;
   if (ex.res.destroyed) {
     ex.done = true;
     recordRequest(ex, ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot, 0, FLAG_DC, 0);
@@ -754,6 +755,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
     ex.faultApplied = true;
     const fault = rule.fault;
     if (fault.delayFraction > 0 && Math.random() < fault.delayFraction) {
+      state.inflight++; // in flight while held back: a drain waits for it
       setTimeout(afterFaultDelay, fault.delayMs, ex, rawQuery);
       return;
     }
