@@ -161,7 +161,7 @@ function serveStream(stream: ServerHttp2Stream, h2: IncomingHttpHeaders, socket:
   stream.once("close", () => clearTimeout(timer));
   // A complete response before the whole request (an upstream that answered early, a refusal):
   // the client is asked to stop sending with RST_STREAM NO_ERROR (RFC 9113 §8.1, as nginx and
-  // Envoy do); some clients (curl) would otherwise wait with the rest of the body forever.
+  // Envoy do) instead of the rest of its body being read and dropped.
   res.once("finish", () => {
     if (req.complete) return;
     req.stopReading();
