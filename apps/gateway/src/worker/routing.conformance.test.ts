@@ -164,6 +164,9 @@ describe("routing conformance (real loopback upstreams)", () => {
     const before = up.orders.requests;
     const aborted = await send(client, "/api/orders/1");
     expect([aborted.status, aborted.headers["x-switchyard-flag"], (aborted.json.error as { code?: string } | undefined)?.code]).toEqual([418, "FI", "SY_ERR_FAULT_INJECTED"]);
+    // Counted as the route's, with its flag.
+    await waitUntil(async () => (await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text())
+      .split("\n").some((l) => l.startsWith("switchyard_http_requests_total{") && l.includes('route="orders"') && l.includes('flag="FI"')), 5_000, "the abort in the route's metrics");
     // A gRPC-status abort: a call that isn't gRPC gets the HTTP status it stands for.
     await apply([orders({ abort: { grpcStatus: "UNAVAILABLE" } })]);
     expect((await send(client, "/api/orders/1")).status).toBe(503);

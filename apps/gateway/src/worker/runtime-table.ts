@@ -44,7 +44,7 @@ export interface RuntimeTable {
   /** Whether any rule tests the query string (otherwise it is never parsed). */
   readonly needsQuery: boolean;
   readonly unroutedSlot: StatSlot;
-  /** Slots for responses a rule makes itself (redirects, direct responses), by route name. */
+  /** Slots for responses a rule makes itself (redirects, direct responses, fault aborts), by route name. */
   readonly routeSlots: ReadonlyMap<string, StatSlot>;
   /** Edge policies compiled for this config; null when it has none. */
   readonly policies: CompiledPolicies | null;
@@ -126,7 +126,7 @@ export function prepareRuntimeTable(
     destinations,
     needsQuery,
     unroutedSlot: stats.slot("", "", ""),
-    routeSlots: new Map(table.routes.filter((r) => r.httpsRedirect !== null || r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null) || policies?.routes.has(r.name))
+    routeSlots: new Map(table.routes.filter((r) => r.httpsRedirect !== null || r.rules.some((rule) => rule.redirect !== null || rule.directResponse !== null || rule.fault !== null) || policies?.routes.has(r.name))
       .map((r) => [r.name, stats.slot(r.name, "", "")])),
     policies,
     consumerIds: Int32Array.from(policies?.directory.consumers ?? [], (c) => stats.consumerId(c.username)),
