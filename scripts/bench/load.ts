@@ -22,6 +22,20 @@ export async function saturate(url: string, opts: SaturateOptions): Promise<Load
   return hasWrk ? runWrk(url, opts) : runAutocannon(url, opts);
 }
 
+const headerArgs = (headers: Record<string, string>) => Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
+
+/** Runs a load tool, `content` (a request body, a script) in a temporary file whose path `args` gets (null without one); its stdout. */
+function runWithFile(command: string, content: string | undefined, args: (file: string | null) => string[]): string {
+  const dir = content === undefined ? null : mkdtempSync(path.join(os.tmpdir(), `sy-${command}-`));
+  const file = dir === null ? null : path.join(dir, "input");
+  if (file !== null) writeFileSync(file, content!);
+  try {
+    return spawnSync(command, args(file), { encoding: "utf8" }).stdout;
+  } finally {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Closed-loop load over HTTP/2 in plain text (h2c with prior knowledge, as gRPC clients connect)
  * by h2load (Debian's nghttp2-client): one stream at a time per connection, as wrk sends one
@@ -29,17 +43,7 @@ export async function saturate(url: string, opts: SaturateOptions): Promise<Load
  */
 export function saturateH2c(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): LoadResult {
   if (!hasH2load) throw new Error("h2load is not installed (Debian package nghttp2-client)");
-  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-  let scriptDir: string | null = null;
-  const bodyArgs: string[] = [];
-  if (body !== undefined) {
-    scriptDir = mkdtempSync(path.join(os.tmpdir(), "sy-h2load-"));
-    const file = path.join(scriptDir, "body");
-    writeFileSync(file, body);
-    bodyArgs.push("-d", file);
-  }
-  const out = spawnSync("h2load", ["-c", String(connections), "-m", "1", "-D", String(seconds), ...bodyArgs, ...headerArgs, url], { encoding: "utf8" }).stdout;
-  if (scriptDir !== null) rmSync(scriptDir, { recursive: true, force: true });
+  const out = runWithFile("h2load", body, (file) => ["-c", String(connections), "-m", "1", "-D", String(seconds), ...(file === null ? [] : ["-d", file]), ...headerArgs(headers), url]);
   const m = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(out);
   const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
   const done = Number(m?.[2] ?? NaN);
@@ -54,17 +58,8 @@ export function saturateH2c(url: string, { connections, seconds, headers = {}, b
 }
 
 function runWrk(url: string, { connections, seconds, headers = {}, body }: SaturateOptions): LoadResult {
-  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-  let scriptDir: string | null = null;
-  const scriptArgs: string[] = [];
-  if (body !== undefined) {
-    scriptDir = mkdtempSync(path.join(os.tmpdir(), "sy-wrk-"));
-    const script = path.join(scriptDir, "post.lua");
-    writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n`);
-    scriptArgs.push("-s", script);
-  }
-  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...scriptArgs, ...headerArgs, url], { encoding: "utf8" }).stdout;
-  if (scriptDir !== null) rmSync(scriptDir, { recursive: true, force: true });
+  const script = body === undefined ? undefined : `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n`;
+  const out = runWithFile("wrk", script, (file) => ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...(file === null ? [] : ["-s", file]), ...headerArgs(headers), url]);
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const ms = (re: RegExp) => {
     const m = re.exec(out);

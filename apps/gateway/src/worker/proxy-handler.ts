@@ -33,7 +33,7 @@ import {
 import { requestHash, stickyFraction } from "./request-hash.ts";
 import { recordRequest } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
-import type { DestinationRuntime, RuntimeTable } from "./runtime-table.ts";
+import { routeSlot, type DestinationRuntime, type RuntimeTable } from "./runtime-table.ts";
 import { PolicyRequest } from "../policies/policy-request.ts";
 import { applyResponsePolicies, applyUpstreamPolicies, runAccess } from "../policies/run-access.ts";
 import { cacheSink } from "../policies/cache/cache-sink.ts";
@@ -591,7 +591,7 @@ function afterFaultDelay(ex: Exchange, rawQuery: string): void {
   ex.proxy.inflight--;
   if (ex.res.destroyed) {
     ex.done = true;
-    recordRequest(ex, ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot, 0, FLAG_DC, 0);
+    recordRequest(ex, routeSlot(ex.table, ex.match.route.name), 0, FLAG_DC, 0);
     return;
   }
   if (!abortByFault(ex, ex.match.rule.fault!)) proceed(ex.proxy, ex, rawQuery);
@@ -602,7 +602,7 @@ function abortByFault(ex: Exchange, fault: CompiledFault): boolean {
   if (fault.abortFraction === 0 || Math.random() >= fault.abortFraction) return false;
   ex.done = true;
   const error: GatewayError = { ...GatewayErrors.FAULT_ABORT, status: fault.abortStatus, ...(fault.abortGrpcStatus >= 0 ? { grpcStatus: fault.abortGrpcStatus } : {}) };
-  reply(ex, ex.res, ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot, error);
+  reply(ex, ex.res, routeSlot(ex.table, ex.match.route.name), error);
   return true;
 }
 
@@ -676,7 +676,7 @@ export function createProxyHandler(state: ProxyState, listener: ListenerInfo = P
       // The route is HTTPS-only (Kong protocols: [https]): answered before its policies run.
       const redirect = routeHttpsRedirect(rt, match.route, req);
       if (redirect !== null) {
-        const slot = rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot;
+        const slot = routeSlot(rt, match.route.name);
         return sendHttpsRedirect({ accessLog, req, start, rule: match.ruleIndex, target: "", upstreamMs: -1, requestId: "", trace }, res, slot, redirect, listener, path + rawQuery);
       }
     }
@@ -727,7 +727,7 @@ function countPolicyResponse(pr: PolicyRequest, status: number, flag: string): v
   const ex = pr.context as Exchange;
   ex.done = true;
   if (pr.consumer !== null) setConsumer(ex, pr);
-  const slot = ex.table.routeSlots.get(ex.match.route.name) ?? ex.table.unroutedSlot;
+  const slot = routeSlot(ex.table, ex.match.route.name);
   recordRequest(ex, slot, status, flagIndex(flag as Parameters<typeof flagIndex>[0]), 0);
   if (flag === "RL") ex.table.events.inc("rate_limited", [ex.match.route.name, pr.deniedBy, ex.consumer]);
   else if (flag === "UAEX") ex.table.events.inc("auth_rejected", [ex.match.route.name, pr.deniedBy, pr.denyReason]);
@@ -763,7 +763,7 @@ function proceed(state: ProxyState, ex: Exchange, rawQuery: string): void {
   }
   if (rule.redirect !== null || rule.directResponse !== null) {
     ex.done = true;
-    const slot = rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot;
+    const slot = routeSlot(rt, match.route.name);
     if (rule.redirect !== null) return sendRedirect(ex, slot, rule.redirect, path, rawQuery);
     return sendDirectResponse(ex, slot, rule.directResponse!);
   }

@@ -145,3 +145,8 @@ export function prepareRuntimeTable(
     },
   };
 }
+
+/** The slot a response the route's rule makes itself is counted in (the unrouted one for a route without one). */
+export function routeSlot(rt: RuntimeTable, route: string): StatSlot {
+  return rt.routeSlots.get(route) ?? rt.unroutedSlot;
+}

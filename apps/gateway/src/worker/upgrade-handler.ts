@@ -9,6 +9,7 @@ import { recordRequest, type RequestContext } from "./record-request.ts";
 import type { StatSlot } from "./request-stats.ts";
 import { requestHash } from "./request-hash.ts";
 import type { ProxyState } from "./proxy-handler.ts";
+import { routeSlot } from "./runtime-table.ts";
 import { newSpanId, setTraceHeaders, startTrace } from "./trace-context.ts";
 import {
   globalHttpsRedirect, httpsLocation, httpsRedirectHeaders, PLAIN_LISTENER, routeHttpsRedirect, UPGRADE_REQUIRED_BODY, type ListenerInfo,
@@ -77,7 +78,7 @@ export function createUpgradeHandler(state: ProxyState, listener: ListenerInfo =
     if (match === null || match.rule.destinations.length === 0) return refuse(socket, ctx, rt.unroutedSlot, GatewayErrors.NO_ROUTE);
     ctx.rule = match.ruleIndex;
     const own = listener.secure ? null : routeHttpsRedirect(rt, match.route, req);
-    if (own !== null) return redirectUpgrade(socket, ctx, rt.routeSlots.get(match.route.name) ?? rt.unroutedSlot, own, listener, path + rawQuery);
+    if (own !== null) return redirectUpgrade(socket, ctx, routeSlot(rt, match.route.name), own, listener, path + rawQuery);
 
     const peerIp = plainIp(req.socket.remoteAddress ?? "");
     const addr = rt.trustedProxies === null ? { ip: peerIp, peerTrusted: false } : clientAddress(req, rt.trustedProxies);
